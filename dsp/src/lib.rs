@@ -1,0 +1,28 @@
+//! Preflight's real-time metering engine.
+//!
+//! Implements ITU-R BS.1770-4 loudness (K-weighting, gating), EBU R128 / Tech 3341 momentary,
+//! short-term and integrated loudness on a 10 ms update grid, EBU Tech 3342 loudness range,
+//! BS.1770-4 Annex 2 true peak, stereo correlation, DC offset and spectrum analysis.
+//!
+//! The engine has two phases, like every real-time DSP object here: [`Meter::new`] allocates
+//! everything it will ever need; [`Meter::process`] never allocates, locks, blocks or panics.
+//! Results leave the audio thread as [`Snapshot`]s (plain `Copy` data) through the lock-free
+//! [`handoff`] queue, or as a [`Summary`] when a file has been measured.
+
+pub mod correlation;
+pub mod gating;
+pub mod handoff;
+pub mod k_weighting;
+pub mod layout;
+pub mod meter;
+pub mod signals;
+pub mod snapshot;
+pub mod spectrum;
+pub mod true_peak;
+pub mod units;
+
+pub use handoff::{snapshot_channel, SnapshotReceiver, SnapshotSender};
+pub use layout::{ChannelLayout, MAX_CHANNELS};
+pub use meter::{Meter, MeterConfig, MeterError, SpectrumMode};
+pub use snapshot::{Snapshot, SpectrumBand, Summary};
+pub use spectrum::{band_centers_hz, BAND_COUNT};

@@ -1,0 +1,1 @@
+//! Test-signal generators shared by tests and benches (in progress).

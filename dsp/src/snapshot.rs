@@ -1,0 +1,172 @@
+//! What leaves the engine: [`Snapshot`] for the live display (fixed size, `Copy`, built on the
+//! audio thread) and [`Summary`] for a finished measurement (owned, built off the audio thread).
+//!
+//! Levels that do not exist (silence, or below a gate) are `None` / "no signal", never `-inf`.
+
+use crate::layout::MAX_CHANNELS;
+use crate::spectrum::BAND_COUNT;
+
+/// Live state of the meter, published ~30-60 times a second to the editor.
+///
+/// Peak fields named `*_since_last` are read-and-reset: they hold the maximum since the previous
+/// snapshot, so no peak is missed between frames however slowly the editor draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snapshot {
+    /// Monotonic counter: the number of snapshots taken since the meter was built.
+    pub sequence: u64,
+    /// Frames measured since the last reset (excluding paused time).
+    pub frames_measured: u64,
+    /// Sample rate the meter runs at.
+    pub sample_rate_hz: u32,
+    /// Channels measured.
+    pub channels: u8,
+    /// Whether the integrating measurements (I, LRA, maxima, statistics) are paused.
+    pub paused: bool,
+    /// Momentary loudness (400 ms window), EBU Tech 3341 "M".
+    pub momentary_lufs: Option<f32>,
+    /// Short-term loudness (3 s window), EBU Tech 3341 "S".
+    pub short_term_lufs: Option<f32>,
+    /// Gated integrated loudness (BS.1770-4), EBU Tech 3341 "I".
+    pub integrated_lufs: Option<f32>,
+    /// Loudness range (EBU Tech 3342). Not meaningful before about 60 s: see `lra_stable`.
+    pub loudness_range_lu: Option<f32>,
+    /// Whether at least 60 s has been measured, so the LRA reading can be trusted.
+    pub lra_stable: bool,
+    /// Highest momentary loudness since reset.
+    pub max_momentary_lufs: Option<f32>,
+    /// Highest short-term loudness since reset.
+    pub max_short_term_lufs: Option<f32>,
+    /// True peak per channel since the previous snapshot (dBTP).
+    pub true_peak_since_last_dbtp: [Option<f32>; MAX_CHANNELS],
+    /// Highest true peak per channel since reset (dBTP).
+    pub true_peak_max_dbtp: [Option<f32>; MAX_CHANNELS],
+    /// Sample peak per channel since the previous snapshot (dBFS).
+    pub sample_peak_since_last_dbfs: [Option<f32>; MAX_CHANNELS],
+    /// Highest sample peak per channel since reset (dBFS).
+    pub sample_peak_max_dbfs: [Option<f32>; MAX_CHANNELS],
+    /// Samples at or above full scale (|x| >= 1.0), all channels, since reset.
+    pub clipped_samples: u64,
+    /// Oversampled values above the true-peak ceiling, all channels, since reset.
+    pub true_peak_overs: u64,
+    /// Peak-to-loudness ratio: max true peak minus integrated loudness (dB).
+    pub plr_db: Option<f32>,
+    /// Peak-to-short-term ratio: true peak over the last 3 s minus short-term loudness (dB).
+    pub psr_db: Option<f32>,
+    /// Stereo correlation on a ~300 ms exponential window; `None` when silent or mono.
+    pub correlation: Option<f32>,
+    /// Correlation of the band below ~150 Hz on the same window.
+    pub low_band_correlation: Option<f32>,
+    /// L/R balance: energy of L over R in dB (positive leans left).
+    pub balance_db: Option<f32>,
+    /// NaN or infinite input samples seen since reset (they are measured as silence).
+    pub non_finite_samples: u64,
+    /// Live spectrum (display mode only), smoothed band levels in dB, slope not applied.
+    pub spectrum_db: [Option<f32>; BAND_COUNT],
+    /// Whether `spectrum_db` holds a fresh frame from the display analyser.
+    pub spectrum_valid: bool,
+}
+
+impl Default for Snapshot {
+    fn default() -> Self {
+        Self {
+            sequence: 0,
+            frames_measured: 0,
+            sample_rate_hz: 0,
+            channels: 0,
+            paused: false,
+            momentary_lufs: None,
+            short_term_lufs: None,
+            integrated_lufs: None,
+            loudness_range_lu: None,
+            lra_stable: false,
+            max_momentary_lufs: None,
+            max_short_term_lufs: None,
+            true_peak_since_last_dbtp: [None; MAX_CHANNELS],
+            true_peak_max_dbtp: [None; MAX_CHANNELS],
+            sample_peak_since_last_dbfs: [None; MAX_CHANNELS],
+            sample_peak_max_dbfs: [None; MAX_CHANNELS],
+            clipped_samples: 0,
+            true_peak_overs: 0,
+            plr_db: None,
+            psr_db: None,
+            correlation: None,
+            low_band_correlation: None,
+            balance_db: None,
+            non_finite_samples: 0,
+            spectrum_db: [None; BAND_COUNT],
+            spectrum_valid: false,
+        }
+    }
+}
+
+/// One band of a spectrum: its centre frequency and level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpectrumBand {
+    /// Band centre (1/6-octave bands centred on 1 kHz).
+    pub hz: f64,
+    /// Mean power in the band in dB (relative to a full-scale sine = 0 dB); `None` if silent.
+    pub db: Option<f64>,
+}
+
+/// Everything measured since the last reset: the result of analysing a file.
+///
+/// Built by [`crate::Meter::summary`], which allocates: call it off the audio thread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Sample rate of the measured audio.
+    pub sample_rate_hz: u32,
+    /// Number of channels.
+    pub channels: usize,
+    /// Frames measured.
+    pub frames: u64,
+    /// Duration measured in seconds.
+    pub duration_s: f64,
+    /// Gated integrated loudness (BS.1770-4); `None` if nothing passed the gates.
+    pub integrated_lufs: Option<f64>,
+    /// Loudness range (Tech 3342); `None` if fewer than two short-term values passed the gates.
+    pub loudness_range_lu: Option<f64>,
+    /// Highest momentary loudness (10 ms grid).
+    pub max_momentary_lufs: Option<f64>,
+    /// Highest short-term loudness (10 ms grid).
+    pub max_short_term_lufs: Option<f64>,
+    /// Highest true peak over all channels (dBTP).
+    pub true_peak_dbtp: Option<f64>,
+    /// Highest true peak of each channel (dBTP).
+    pub true_peak_per_channel_dbtp: Vec<Option<f64>>,
+    /// Highest sample peak over all channels (dBFS).
+    pub sample_peak_dbfs: Option<f64>,
+    /// Highest sample peak of each channel (dBFS).
+    pub sample_peak_per_channel_dbfs: Vec<Option<f64>>,
+    /// Peak-to-loudness ratio: max true peak minus integrated loudness.
+    pub plr_db: Option<f64>,
+    /// Crest factor: max sample peak over RMS, loudest channel (dB).
+    pub crest_factor_db: Option<f64>,
+    /// Samples with |x| >= 1.0, all channels.
+    pub clipped_samples: u64,
+    /// Time of the first and last clipped sample, seconds from the start.
+    pub first_clip_s: Option<f64>,
+    /// See `first_clip_s`.
+    pub last_clip_s: Option<f64>,
+    /// Oversampled values above the configured true-peak ceiling.
+    pub true_peak_overs: u64,
+    /// The ceiling `true_peak_overs` counts against (dBTP).
+    pub true_peak_ceiling_dbtp: f64,
+    /// Whole-measurement stereo correlation (energy weighted); `None` if mono or silent.
+    pub correlation: Option<f64>,
+    /// Whole-measurement correlation below ~150 Hz.
+    pub low_band_correlation: Option<f64>,
+    /// Correlation over the passages that pass the integrated-loudness gates.
+    pub loud_correlation: Option<f64>,
+    /// L/R energy balance in dB (positive leans left).
+    pub balance_db: Option<f64>,
+    /// Mid energy over side energy in dB (large = narrow; `None` if side is silent).
+    pub mid_side_ratio_db: Option<f64>,
+    /// Whether every stereo sample pair was identical (mono material on a stereo bus).
+    pub channels_identical: bool,
+    /// DC offset of each channel: 20 log10 |mean|.
+    pub dc_offset_per_channel_dbfs: Vec<Option<f64>>,
+    /// NaN / infinite samples seen (measured as silence).
+    pub non_finite_samples: u64,
+    /// Long-term average spectrum (mono sum of the weighted channels), 1/6-octave bands.
+    pub spectrum_bands: Vec<SpectrumBand>,
+}
