@@ -51,11 +51,16 @@ impl ChannelLayout {
                 w[0] = 1.0;
                 w[1] = 1.0;
             }
-            Self::Surround50 => w[..5].copy_from_slice(&[1.0, 1.0, 1.0, SURROUND_WEIGHT, SURROUND_WEIGHT]),
+            Self::Surround50 => {
+                w[..5].copy_from_slice(&[1.0, 1.0, 1.0, SURROUND_WEIGHT, SURROUND_WEIGHT])
+            }
             Self::Surround51 => {
                 w[..6].copy_from_slice(&[1.0, 1.0, 1.0, 0.0, SURROUND_WEIGHT, SURROUND_WEIGHT])
             }
-            Self::Other(n) => w.iter_mut().take(n.min(MAX_CHANNELS)).for_each(|g| *g = 1.0),
+            Self::Other(n) => w
+                .iter_mut()
+                .take(n.min(MAX_CHANNELS))
+                .for_each(|g| *g = 1.0),
         }
         w
     }
@@ -88,7 +93,13 @@ mod tests {
         let w51 = ChannelLayout::Surround51.weights();
         assert_eq!(w51[..6], [1.0, 1.0, 1.0, 0.0, 1.41, 1.41]);
         assert_eq!(ChannelLayout::Surround51.lfe_index(), Some(3));
-        assert_eq!(ChannelLayout::from_channel_count(5), ChannelLayout::Surround50);
-        assert_eq!(ChannelLayout::from_channel_count(3).weights()[..4], [1.0, 1.0, 1.0, 0.0]);
+        assert_eq!(
+            ChannelLayout::from_channel_count(5),
+            ChannelLayout::Surround50
+        );
+        assert_eq!(
+            ChannelLayout::from_channel_count(3).weights()[..4],
+            [1.0, 1.0, 1.0, 0.0]
+        );
     }
 }

@@ -1,12 +1,46 @@
-//! The metering engine: glue between the stages (in progress).
+//! The metering engine: one object that runs every stage on each block and keeps the results.
+//!
+//! Timing follows EBU Tech 3341: the signal is cut into 10 ms sub-blocks (boundaries at
+//! `floor(k * fs / 100)`, so the grid is exact at every rate). At the end of each sub-block the
+//! momentary (last 40 sub-blocks = 400 ms) and short-term (last 300 = 3 s) loudness are updated,
+//! so their maxima are found on a 10 ms grid (Tech 3341 cases 13 and 14 need better than 100 ms).
+//! Every 10 sub-blocks (100 ms) the last 400 ms form a BS.1770-4 gating block (75 % overlap) for
+//! integrated loudness, and the short-term value feeds the Tech 3342 loudness-range histogram
+//! (10 values a second, the rate Tech 3342 asks for as a minimum).
+//!
+//! Before anything else each sample is checked: NaN and +/-Inf are counted and measured as
+//! silence (0.0), and subnormals are flushed to zero, so neither can poison a filter state or
+//! slow the arithmetic down.
 
+use crate::correlation::{decay_per_step, CorrelationSums, LOW_BAND_HZ};
+use crate::gating::LoudnessHistogram;
+use crate::k_weighting::{Biquad, BiquadState, KWeighting};
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
-use crate::snapshot::{Snapshot, Summary};
+use crate::snapshot::{Snapshot, SpectrumBand, Summary};
+use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
+use crate::true_peak::{TruePeak, TAPS};
+use crate::units::{amplitude_to_db, db_to_amplitude, power_ratio_db, power_to_lufs};
 
 /// Lowest supported sample rate.
 pub const MIN_SAMPLE_RATE_HZ: u32 = 8_000;
 /// Highest supported sample rate.
 pub const MAX_SAMPLE_RATE_HZ: u32 = 384_000;
+/// Sub-blocks per second: the 10 ms update grid.
+pub const GRID_PER_SECOND: u64 = 100;
+/// Sub-blocks in the momentary window (400 ms).
+pub const MOMENTARY_SUBBLOCKS: usize = 40;
+/// Sub-blocks in the short-term window (3 s).
+pub const SHORT_TERM_SUBBLOCKS: usize = 300;
+/// Sub-blocks between gating blocks and loudness-range values (100 ms).
+pub const HOP_SUBBLOCKS: u64 = 10;
+/// Measured time after which the loudness range is considered meaningful (Tech 3342).
+pub const LRA_STABLE_S: f64 = 60.0;
+/// Bins (1 LU wide, from -70 LUFS) that sort correlation sums by the loudness of their block.
+const LOUD_CORRELATION_BINS: usize = 100;
+/// Frames handled in one internal pass (bounded work between sub-block boundaries).
+const CHUNK_FRAMES: usize = 1024;
+/// History kept in front of each channel's chunk for the true-peak interpolator.
+const HISTORY: usize = TAPS - 1;
 
 /// What the spectrum analyser computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,7 +49,7 @@ pub enum SpectrumMode {
     Off,
     /// Long-term average spectrum only, on non-overlapping frames (what the readiness checks need).
     LongTerm,
-    /// Long-term average plus live display frames on overlapping frames (editor open).
+    /// Long-term average plus live display frames on 50 %-overlapping frames (editor open).
     Display,
 }
 
@@ -26,7 +60,8 @@ pub struct MeterConfig {
     pub sample_rate_hz: u32,
     /// Channel layout (weights, LFE, stereo pair).
     pub layout: ChannelLayout,
-    /// Largest block `process` is expected to see; larger blocks are split internally.
+    /// Largest block the host will send. Informational: any block size is accepted, and work is
+    /// done in internal chunks of at most 1024 frames whatever the block size.
     pub max_block_frames: usize,
     /// Spectrum analysis wanted at start.
     pub spectrum: SpectrumMode,
@@ -70,17 +105,174 @@ pub enum MeterError {
     },
 }
 
+/// Per-channel statistics of one chunk.
+#[derive(Debug, Clone, Copy, Default)]
+struct ChunkStats {
+    peak: f32,
+    sum: f64,
+    sum_sq: f64,
+}
+
 /// The metering engine. See the crate docs for the real-time contract.
 #[derive(Debug)]
 pub struct Meter {
     config: MeterConfig,
+    channels: usize,
+    weights: [f64; MAX_CHANNELS],
+    stereo_pair: bool,
+    k: KWeighting,
+    shelf_state: [BiquadState; MAX_CHANNELS],
+    high_pass_state: [BiquadState; MAX_CHANNELS],
+    low_pass: Biquad,
+    low_pass_state: [BiquadState; 2],
+    true_peak: TruePeak,
+    ceiling: f32,
+    /// Per channel: `HISTORY` samples of the previous chunk, then the current chunk.
+    scratch: Vec<Vec<f32>>,
+
+    // The 10 ms grid.
+    subblocks_done: u64,
+    subblock_len: usize,
+    subblock_pos: usize,
+    sub_power: f64,
+    sub_true_peak: f32,
+    sub_corr: CorrelationSums,
+    sub_corr_low: CorrelationSums,
+    hop_corr: CorrelationSums,
+    ring_power: Vec<f64>,
+    ring_len: Vec<u32>,
+    ring_true_peak: Vec<f32>,
+    ring_head: usize,
+
+    // Live values.
+    momentary_power: f64,
+    short_term_power: f64,
+    smoothed_corr: CorrelationSums,
+    smoothed_corr_low: CorrelationSums,
+    corr_decay: f64,
+
+    // Integrating measurements (frozen while paused).
+    paused: bool,
+    frames: u64,
+    integrated: LoudnessHistogram,
+    range: LoudnessHistogram,
+    integrated_cache: Option<f64>,
+    range_cache: Option<f64>,
+    caches_dirty: bool,
+    max_momentary_power: f64,
+    max_short_term_power: f64,
+    true_peak_max: [f32; MAX_CHANNELS],
+    true_peak_since: [f32; MAX_CHANNELS],
+    sample_peak_max: [f32; MAX_CHANNELS],
+    sample_peak_since: [f32; MAX_CHANNELS],
+    sum: [f64; MAX_CHANNELS],
+    sum_sq: [f64; MAX_CHANNELS],
+    clipped: u64,
+    first_clip_frame: Option<u64>,
+    last_clip_frame: Option<u64>,
+    overs: u64,
+    non_finite: u64,
+    total_corr: CorrelationSums,
+    total_corr_low: CorrelationSums,
+    loud_corr: [CorrelationSums; LOUD_CORRELATION_BINS],
+    channels_identical: bool,
+
+    spectrum: SpectrumAnalyzer,
+    spectrum_mode: SpectrumMode,
+    spectrum_channels: [usize; MAX_CHANNELS],
+    spectrum_channel_count: usize,
+    sequence: u64,
 }
 
 impl Meter {
     /// Builds a meter; allocates everything it will use. Not real-time safe.
     pub fn new(config: MeterConfig) -> Result<Self, MeterError> {
-        let _ = MAX_CHANNELS;
-        Ok(Self { config })
+        let rate = config.sample_rate_hz;
+        if !(MIN_SAMPLE_RATE_HZ..=MAX_SAMPLE_RATE_HZ).contains(&rate) {
+            return Err(MeterError::UnsupportedSampleRate {
+                got: rate,
+                min: MIN_SAMPLE_RATE_HZ,
+                max: MAX_SAMPLE_RATE_HZ,
+            });
+        }
+        let channels = config.layout.channel_count();
+        if channels == 0 || channels > MAX_CHANNELS {
+            return Err(MeterError::UnsupportedChannelCount {
+                got: channels,
+                max: MAX_CHANNELS,
+            });
+        }
+        let mut spectrum_channels = [0; MAX_CHANNELS];
+        let mut spectrum_channel_count = 0;
+        for c in 0..channels {
+            if Some(c) != config.layout.lfe_index() {
+                spectrum_channels[spectrum_channel_count] = c;
+                spectrum_channel_count += 1;
+            }
+        }
+        let fs = rate as f64;
+        let mut meter = Self {
+            config,
+            channels,
+            weights: config.layout.weights(),
+            stereo_pair: config.layout.has_stereo_pair(),
+            k: KWeighting::new(fs),
+            shelf_state: [BiquadState::default(); MAX_CHANNELS],
+            high_pass_state: [BiquadState::default(); MAX_CHANNELS],
+            low_pass: Biquad::butterworth_low_pass(fs, LOW_BAND_HZ),
+            low_pass_state: [BiquadState::default(); 2],
+            true_peak: TruePeak::new(rate),
+            ceiling: db_to_amplitude(config.true_peak_ceiling_dbtp) as f32,
+            scratch: vec![vec![0.0; HISTORY + CHUNK_FRAMES]; channels],
+            subblocks_done: 0,
+            subblock_len: 0,
+            subblock_pos: 0,
+            sub_power: 0.0,
+            sub_true_peak: 0.0,
+            sub_corr: CorrelationSums::default(),
+            sub_corr_low: CorrelationSums::default(),
+            hop_corr: CorrelationSums::default(),
+            ring_power: vec![0.0; SHORT_TERM_SUBBLOCKS],
+            ring_len: vec![0; SHORT_TERM_SUBBLOCKS],
+            ring_true_peak: vec![0.0; SHORT_TERM_SUBBLOCKS],
+            ring_head: 0,
+            momentary_power: 0.0,
+            short_term_power: 0.0,
+            smoothed_corr: CorrelationSums::default(),
+            smoothed_corr_low: CorrelationSums::default(),
+            corr_decay: decay_per_step(1.0 / GRID_PER_SECOND as f64),
+            paused: false,
+            frames: 0,
+            integrated: LoudnessHistogram::new(),
+            range: LoudnessHistogram::new(),
+            integrated_cache: None,
+            range_cache: None,
+            caches_dirty: false,
+            max_momentary_power: 0.0,
+            max_short_term_power: 0.0,
+            true_peak_max: [0.0; MAX_CHANNELS],
+            true_peak_since: [0.0; MAX_CHANNELS],
+            sample_peak_max: [0.0; MAX_CHANNELS],
+            sample_peak_since: [0.0; MAX_CHANNELS],
+            sum: [0.0; MAX_CHANNELS],
+            sum_sq: [0.0; MAX_CHANNELS],
+            clipped: 0,
+            first_clip_frame: None,
+            last_clip_frame: None,
+            overs: 0,
+            non_finite: 0,
+            total_corr: CorrelationSums::default(),
+            total_corr_low: CorrelationSums::default(),
+            loud_corr: [CorrelationSums::default(); LOUD_CORRELATION_BINS],
+            channels_identical: true,
+            spectrum: SpectrumAnalyzer::new(rate, spectrum_channel_count),
+            spectrum_mode: config.spectrum,
+            spectrum_channels,
+            spectrum_channel_count,
+            sequence: 0,
+        };
+        meter.reset();
+        Ok(meter)
     }
 
     /// The configuration the meter was built with.
@@ -88,31 +280,739 @@ impl Meter {
         &self.config
     }
 
-    /// Measures one block of planar audio (one slice per channel, equal lengths). Real-time safe.
-    pub fn process(&mut self, _channels: &[&[f32]]) {}
+    /// Frames measured since the last reset (paused time excluded).
+    pub fn frames_measured(&self) -> u64 {
+        self.frames
+    }
 
-    /// Measures interleaved audio. Real-time safe.
-    pub fn process_interleaved(&mut self, _samples: &[f32]) {}
+    /// Whether the integrating measurements are paused.
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
 
-    /// Current state; resets the since-last peaks. Real-time safe.
+    /// Current spectrum mode.
+    pub fn spectrum_mode(&self) -> SpectrumMode {
+        self.spectrum_mode
+    }
+
+    /// Length in samples of sub-block `index` of the 10 ms grid.
+    fn grid_len(&self, index: u64) -> usize {
+        let rate = self.config.sample_rate_hz as u64;
+        let start = index * rate / GRID_PER_SECOND;
+        let end = (index + 1) * rate / GRID_PER_SECOND;
+        (end - start) as usize
+    }
+
+    /// Clears every measurement and filter state; the next sample starts a new measurement.
+    /// Real-time safe.
+    pub fn reset(&mut self) {
+        for s in self
+            .shelf_state
+            .iter_mut()
+            .chain(self.high_pass_state.iter_mut())
+            .chain(self.low_pass_state.iter_mut())
+        {
+            s.reset();
+        }
+        for s in &mut self.scratch {
+            s.fill(0.0);
+        }
+        self.subblocks_done = 0;
+        self.subblock_len = self.grid_len(0);
+        self.subblock_pos = 0;
+        self.sub_power = 0.0;
+        self.sub_true_peak = 0.0;
+        self.sub_corr = CorrelationSums::default();
+        self.sub_corr_low = CorrelationSums::default();
+        self.hop_corr = CorrelationSums::default();
+        self.ring_power.fill(0.0);
+        let nominal = self.grid_len(0) as u32;
+        self.ring_len.fill(nominal);
+        self.ring_true_peak.fill(0.0);
+        self.ring_head = 0;
+        self.momentary_power = 0.0;
+        self.short_term_power = 0.0;
+        self.smoothed_corr = CorrelationSums::default();
+        self.smoothed_corr_low = CorrelationSums::default();
+        self.frames = 0;
+        self.integrated.clear();
+        self.range.clear();
+        self.integrated_cache = None;
+        self.range_cache = None;
+        self.caches_dirty = false;
+        self.sum = [0.0; MAX_CHANNELS];
+        self.sum_sq = [0.0; MAX_CHANNELS];
+        self.clipped = 0;
+        self.first_clip_frame = None;
+        self.last_clip_frame = None;
+        self.overs = 0;
+        self.non_finite = 0;
+        self.total_corr = CorrelationSums::default();
+        self.total_corr_low = CorrelationSums::default();
+        self.loud_corr = [CorrelationSums::default(); LOUD_CORRELATION_BINS];
+        self.channels_identical = true;
+        self.spectrum.reset();
+        self.reset_maxima();
+    }
+
+    /// Clears the maxima (max momentary, max short-term, peak holds) and nothing else: windows,
+    /// integrated loudness and counts go on. Real-time safe.
+    pub fn reset_maxima(&mut self) {
+        self.max_momentary_power = 0.0;
+        self.max_short_term_power = 0.0;
+        self.true_peak_max = [0.0; MAX_CHANNELS];
+        self.true_peak_since = [0.0; MAX_CHANNELS];
+        self.sample_peak_max = [0.0; MAX_CHANNELS];
+        self.sample_peak_since = [0.0; MAX_CHANNELS];
+    }
+
+    /// Pauses or resumes the integrating measurements (integrated loudness, LRA, maxima, counts,
+    /// whole-measurement statistics, long-term spectrum). Momentary and short-term loudness,
+    /// correlation and the since-last peaks stay live. Real-time safe.
+    pub fn set_paused(&mut self, paused: bool) {
+        self.paused = paused;
+    }
+
+    /// Changes what the spectrum analyser computes. Real-time safe (buffers exist already).
+    pub fn set_spectrum_mode(&mut self, mode: SpectrumMode) {
+        self.spectrum_mode = mode;
+    }
+
+    /// Measures one block of planar audio: one slice per channel. Slices may differ in length
+    /// (the shortest wins); missing channels are measured as silence, extra ones are ignored.
+    /// Any block size works. Real-time safe: no allocation, no lock, no panic.
+    pub fn process(&mut self, input: &[&[f32]]) {
+        let frames = input
+            .iter()
+            .take(self.channels)
+            .map(|c| c.len())
+            .min()
+            .unwrap_or(0);
+        let mut offset = 0;
+        while offset < frames {
+            let n = (frames - offset)
+                .min(CHUNK_FRAMES)
+                .min(self.subblock_len - self.subblock_pos);
+            self.load_chunk(|c| input.get(c).map(|s| &s[offset..offset + n]), n);
+            self.measure_chunk(n);
+            offset += n;
+        }
+    }
+
+    /// Measures interleaved audio (frames of `channel_count` samples). A trailing partial frame is
+    /// ignored. Real-time safe.
+    pub fn process_interleaved(&mut self, samples: &[f32]) {
+        let channels = self.channels;
+        let frames = samples.len() / channels;
+        let mut offset = 0;
+        while offset < frames {
+            let n = (frames - offset)
+                .min(CHUNK_FRAMES)
+                .min(self.subblock_len - self.subblock_pos);
+            let frame_slice = &samples[offset * channels..(offset + n) * channels];
+            for (c, dst) in self.scratch.iter_mut().enumerate() {
+                let out = &mut dst[HISTORY..HISTORY + n];
+                for (d, frame) in out.iter_mut().zip(frame_slice.chunks_exact(channels)) {
+                    *d = frame[c];
+                }
+            }
+            self.load_chunk(|_| None, n);
+            self.measure_chunk(n);
+            offset += n;
+        }
+    }
+
+    /// Copies (or, with `None`, keeps what is already in scratch) and sanitises one chunk.
+    #[inline]
+    fn load_chunk<'a, F: Fn(usize) -> Option<&'a [f32]>>(&mut self, source: F, n: usize) {
+        for (c, dst) in self.scratch.iter_mut().enumerate() {
+            let out = &mut dst[HISTORY..HISTORY + n];
+            if let Some(src) = source(c) {
+                out.copy_from_slice(src);
+            }
+        }
+    }
+
+    #[allow(clippy::needless_range_loop)] // several per-channel arrays indexed together
+    /// Sanitises and measures the chunk that sits in `scratch[c][HISTORY..HISTORY + n]`.
+    fn measure_chunk(&mut self, n: usize) {
+        debug_assert!(n > 0 && n <= CHUNK_FRAMES);
+        let live = !self.paused;
+        let mut stats = [ChunkStats::default(); MAX_CHANNELS];
+        for (c, buf) in self.scratch.iter_mut().enumerate() {
+            let (bad, s) = sanitise(&mut buf[HISTORY..HISTORY + n]);
+            if live {
+                self.non_finite += bad as u64;
+            }
+            stats[c] = s;
+        }
+
+        // Sample peak, clipping, DC and RMS sums.
+        for c in 0..self.channels {
+            let s = stats[c];
+            self.sample_peak_since[c] = self.sample_peak_since[c].max(s.peak);
+            if live {
+                self.sample_peak_max[c] = self.sample_peak_max[c].max(s.peak);
+                self.sum[c] += s.sum;
+                self.sum_sq[c] += s.sum_sq;
+                if s.peak >= 1.0 {
+                    let start = self.frames;
+                    for (i, x) in self.scratch[c][HISTORY..HISTORY + n].iter().enumerate() {
+                        if x.abs() >= 1.0 {
+                            self.clipped += 1;
+                            let at = start + i as u64;
+                            self.first_clip_frame =
+                                Some(self.first_clip_frame.map_or(at, |f| f.min(at)));
+                            self.last_clip_frame =
+                                Some(self.last_clip_frame.map_or(at, |l| l.max(at)));
+                        }
+                    }
+                }
+            }
+        }
+
+        // K-weighted energy (and, for a stereo pair, the correlation sums).
+        let weighted = if self.channels == 2 && self.stereo_pair {
+            self.stereo_pass(n, live)
+        } else {
+            let mut total = 0.0;
+            for c in 0..self.channels {
+                if self.weights[c] != 0.0 {
+                    total += self.weights[c] * self.k_weight_channel(c, n);
+                }
+            }
+            if self.stereo_pair {
+                self.pair_statistics(n, live);
+            }
+            total
+        };
+        self.sub_power += weighted;
+
+        // True peak.
+        for c in 0..self.channels {
+            let buf = &self.scratch[c][..HISTORY + n];
+            let m = self.true_peak.block_max(buf, n).max(stats[c].peak);
+            self.true_peak_since[c] = self.true_peak_since[c].max(m);
+            self.sub_true_peak = self.sub_true_peak.max(m);
+            if live {
+                self.true_peak_max[c] = self.true_peak_max[c].max(m);
+                if m > self.ceiling {
+                    self.overs += self.true_peak.count_over(buf, n, self.ceiling);
+                }
+            }
+        }
+
+        // Spectrum.
+        if self.spectrum_mode != SpectrumMode::Off {
+            let hop = match self.spectrum_mode {
+                SpectrumMode::Display => self.spectrum.len() / 2,
+                _ => self.spectrum.len(),
+            };
+            self.spectrum.push_block(
+                &self.scratch,
+                &self.spectrum_channels[..self.spectrum_channel_count],
+                HISTORY..HISTORY + n,
+                FrameSchedule {
+                    hop,
+                    long_term: live,
+                    display: self.spectrum_mode == SpectrumMode::Display,
+                },
+            );
+        }
+
+        // Keep the interpolator's history.
+        for buf in &mut self.scratch {
+            buf.copy_within(n..n + HISTORY, 0);
+        }
+        for s in self
+            .shelf_state
+            .iter_mut()
+            .chain(self.high_pass_state.iter_mut())
+            .chain(self.low_pass_state.iter_mut())
+        {
+            s.flush_denormals();
+        }
+
+        if live {
+            self.frames += n as u64;
+        }
+        self.subblock_pos += n;
+        if self.subblock_pos == self.subblock_len {
+            self.finish_subblock();
+        }
+    }
+
+    /// Sum of squares of the K-weighted chunk of channel `c`.
+    fn k_weight_channel(&mut self, c: usize, n: usize) -> f64 {
+        let k = self.k;
+        let mut shelf = self.shelf_state[c];
+        let mut hp = self.high_pass_state[c];
+        let mut z = 0.0;
+        for &x in &self.scratch[c][HISTORY..HISTORY + n] {
+            let y = hp.tick(&k.high_pass, shelf.tick(&k.shelf, x as f64));
+            z += y * y;
+        }
+        self.shelf_state[c] = shelf;
+        self.high_pass_state[c] = hp;
+        z
+    }
+
+    /// Correlation sums of channels 0 and 1 (broadband and low band).
+    fn pair_statistics(&mut self, n: usize, live: bool) {
+        let lp = self.low_pass;
+        let [mut lpl, mut lpr] = self.low_pass_state;
+        let mut c = CorrelationSums::default();
+        let mut lo = CorrelationSums::default();
+        let mut same = true;
+        let (l, r) = (
+            &self.scratch[0][HISTORY..HISTORY + n],
+            &self.scratch[1][HISTORY..HISTORY + n],
+        );
+        for (&xl, &xr) in l.iter().zip(r) {
+            same &= xl == xr;
+            let (xl, xr) = (xl as f64, xr as f64);
+            c.lr += xl * xr;
+            c.ll += xl * xl;
+            c.rr += xr * xr;
+            let (yl, yr) = (lpl.tick(&lp, xl), lpr.tick(&lp, xr));
+            lo.lr += yl * yr;
+            lo.ll += yl * yl;
+            lo.rr += yr * yr;
+        }
+        c.n = n as f64;
+        lo.n = n as f64;
+        self.low_pass_state = [lpl, lpr];
+        self.add_pair_sums(&c, &lo, same, live);
+    }
+
+    /// The stereo fast path: K-weighting of both channels, correlation and the low band in one
+    /// pass, so the independent filter recurrences overlap. Returns the weighted energy.
+    fn stereo_pass(&mut self, n: usize, live: bool) -> f64 {
+        let k = self.k;
+        let lp = self.low_pass;
+        let mut shelf = [self.shelf_state[0], self.shelf_state[1]];
+        let mut hp = [self.high_pass_state[0], self.high_pass_state[1]];
+        let mut low = self.low_pass_state;
+        let mut z = [0.0f64; 2];
+        let mut c = CorrelationSums::default();
+        let mut lo = CorrelationSums::default();
+        let mut same = true;
+        let (l, r) = (
+            &self.scratch[0][HISTORY..HISTORY + n],
+            &self.scratch[1][HISTORY..HISTORY + n],
+        );
+        for (&fl, &fr) in l.iter().zip(r) {
+            same &= fl == fr;
+            let x = [fl as f64, fr as f64];
+            let y = [
+                hp[0].tick(&k.high_pass, shelf[0].tick(&k.shelf, x[0])),
+                hp[1].tick(&k.high_pass, shelf[1].tick(&k.shelf, x[1])),
+            ];
+            z[0] += y[0] * y[0];
+            z[1] += y[1] * y[1];
+            c.lr += x[0] * x[1];
+            c.ll += x[0] * x[0];
+            c.rr += x[1] * x[1];
+            let b = [low[0].tick(&lp, x[0]), low[1].tick(&lp, x[1])];
+            lo.lr += b[0] * b[1];
+            lo.ll += b[0] * b[0];
+            lo.rr += b[1] * b[1];
+        }
+        c.n = n as f64;
+        lo.n = n as f64;
+        self.shelf_state[0] = shelf[0];
+        self.shelf_state[1] = shelf[1];
+        self.high_pass_state[0] = hp[0];
+        self.high_pass_state[1] = hp[1];
+        self.low_pass_state = low;
+        self.add_pair_sums(&c, &lo, same, live);
+        self.weights[0] * z[0] + self.weights[1] * z[1]
+    }
+
+    fn add_pair_sums(&mut self, c: &CorrelationSums, lo: &CorrelationSums, same: bool, live: bool) {
+        self.sub_corr.add(c);
+        self.sub_corr_low.add(lo);
+        if live {
+            self.total_corr.add(c);
+            self.total_corr_low.add(lo);
+            self.hop_corr.add(c);
+            self.channels_identical &= same;
+        }
+    }
+
+    /// Closes a 10 ms sub-block: windows, maxima, gating blocks, correlation smoothing.
+    fn finish_subblock(&mut self) {
+        let live = !self.paused;
+        self.ring_power[self.ring_head] = self.sub_power;
+        self.ring_len[self.ring_head] = self.subblock_len as u32;
+        self.ring_true_peak[self.ring_head] = self.sub_true_peak;
+        self.ring_head = (self.ring_head + 1) % SHORT_TERM_SUBBLOCKS;
+        self.subblocks_done += 1;
+
+        self.momentary_power = self.window_power(MOMENTARY_SUBBLOCKS);
+        self.short_term_power = self.window_power(SHORT_TERM_SUBBLOCKS);
+        if live {
+            self.max_momentary_power = self.max_momentary_power.max(self.momentary_power);
+            self.max_short_term_power = self.max_short_term_power.max(self.short_term_power);
+        }
+        self.smoothed_corr
+            .decay_add(self.corr_decay, &self.sub_corr);
+        self.smoothed_corr_low
+            .decay_add(self.corr_decay, &self.sub_corr_low);
+
+        if self.subblocks_done % HOP_SUBBLOCKS == 0 {
+            if live {
+                if self.subblocks_done >= MOMENTARY_SUBBLOCKS as u64 {
+                    self.integrated.add(self.momentary_power);
+                    if let Some(l) = power_to_lufs(self.momentary_power) {
+                        let bin = (l + 70.0).floor();
+                        if bin >= 0.0 {
+                            let bin = (bin as usize).min(LOUD_CORRELATION_BINS - 1);
+                            self.loud_corr[bin].add(&self.hop_corr);
+                        }
+                    }
+                    self.caches_dirty = true;
+                }
+                if self.subblocks_done >= SHORT_TERM_SUBBLOCKS as u64 {
+                    self.range.add(self.short_term_power);
+                    self.caches_dirty = true;
+                }
+            }
+            self.hop_corr = CorrelationSums::default();
+        }
+
+        self.sub_power = 0.0;
+        self.sub_true_peak = 0.0;
+        self.sub_corr = CorrelationSums::default();
+        self.sub_corr_low = CorrelationSums::default();
+        self.subblock_pos = 0;
+        self.subblock_len = self.grid_len(self.subblocks_done);
+    }
+
+    /// Mean weighted power of the last `count` sub-blocks (silence before the start).
+    fn window_power(&self, count: usize) -> f64 {
+        let mut energy = 0.0;
+        let mut samples = 0u64;
+        for i in 1..=count {
+            let idx = (self.ring_head + SHORT_TERM_SUBBLOCKS - i) % SHORT_TERM_SUBBLOCKS;
+            energy += self.ring_power[idx];
+            samples += self.ring_len[idx] as u64;
+        }
+        if samples == 0 {
+            0.0
+        } else {
+            energy / samples as f64
+        }
+    }
+
+    fn refresh_caches(&mut self) {
+        if self.caches_dirty {
+            self.integrated_cache = self.integrated.integrated_lufs();
+            self.range_cache = self.range.loudness_range_lu();
+            self.caches_dirty = false;
+        }
+    }
+
+    /// Integrated loudness so far (LUFS). Real-time safe (scans a fixed-size histogram when new
+    /// blocks arrived).
+    pub fn integrated_lufs(&mut self) -> Option<f64> {
+        self.refresh_caches();
+        self.integrated_cache
+    }
+
+    /// Current momentary loudness (LUFS).
+    pub fn momentary_lufs(&self) -> Option<f64> {
+        power_to_lufs(self.momentary_power)
+    }
+
+    /// Current short-term loudness (LUFS).
+    pub fn short_term_lufs(&self) -> Option<f64> {
+        power_to_lufs(self.short_term_power)
+    }
+
+    /// Current state for the display; resets the since-last peaks. Real-time safe.
     pub fn snapshot(&mut self) -> Snapshot {
-        Snapshot::default()
+        self.refresh_caches();
+        let f = |v: Option<f64>| v.map(|x| x as f32);
+        let mut s = Snapshot {
+            sequence: self.sequence,
+            frames_measured: self.frames,
+            sample_rate_hz: self.config.sample_rate_hz,
+            channels: self.channels as u8,
+            paused: self.paused,
+            momentary_lufs: f(power_to_lufs(self.momentary_power)),
+            short_term_lufs: f(power_to_lufs(self.short_term_power)),
+            integrated_lufs: f(self.integrated_cache),
+            loudness_range_lu: f(self.range_cache),
+            lra_stable: self.frames as f64 >= LRA_STABLE_S * self.config.sample_rate_hz as f64,
+            max_momentary_lufs: f(power_to_lufs(self.max_momentary_power)),
+            max_short_term_lufs: f(power_to_lufs(self.max_short_term_power)),
+            clipped_samples: self.clipped,
+            true_peak_overs: self.overs,
+            non_finite_samples: self.non_finite,
+            ..Snapshot::default()
+        };
+        for c in 0..self.channels {
+            s.true_peak_since_last_dbtp[c] = f(amplitude_to_db(self.true_peak_since[c] as f64));
+            s.true_peak_max_dbtp[c] = f(amplitude_to_db(self.true_peak_max[c] as f64));
+            s.sample_peak_since_last_dbfs[c] = f(amplitude_to_db(self.sample_peak_since[c] as f64));
+            s.sample_peak_max_dbfs[c] = f(amplitude_to_db(self.sample_peak_max[c] as f64));
+        }
+        self.true_peak_since = [0.0; MAX_CHANNELS];
+        self.sample_peak_since = [0.0; MAX_CHANNELS];
+        s.plr_db = f(self.plr_db(self.integrated_cache));
+        let recent_peak = self.ring_true_peak.iter().fold(0f32, |a, &b| a.max(b));
+        s.psr_db = match (
+            amplitude_to_db(recent_peak as f64),
+            power_to_lufs(self.short_term_power),
+        ) {
+            (Some(p), Some(st)) => Some((p - st) as f32),
+            _ => None,
+        };
+        if self.stereo_pair {
+            s.correlation = f(self.smoothed_corr.correlation());
+            s.low_band_correlation = f(self.smoothed_corr_low.correlation());
+            s.balance_db = f(self.smoothed_corr.balance_db());
+        }
+        if self.spectrum_mode == SpectrumMode::Display {
+            s.spectrum_valid = self.spectrum.take_display(&mut s.spectrum_db);
+        }
+        self.sequence += 1;
+        s
     }
 
-    /// Everything measured since reset. Allocates.
+    fn max_true_peak(&self) -> f32 {
+        self.true_peak_max[..self.channels]
+            .iter()
+            .fold(0f32, |a, &b| a.max(b))
+    }
+
+    fn plr_db(&self, integrated_lufs: Option<f64>) -> Option<f64> {
+        match (
+            amplitude_to_db(self.max_true_peak() as f64),
+            integrated_lufs,
+        ) {
+            (Some(p), Some(i)) => Some(p - i),
+            _ => None,
+        }
+    }
+
+    /// Everything measured since reset. Allocates: call it off the audio thread.
     pub fn summary(&self) -> Summary {
-        unimplemented!()
+        let integrated = self.integrated.integrated_lufs();
+        let rate = self.config.sample_rate_hz as f64;
+        let frames = self.frames;
+        let per_channel = |v: &[f32; MAX_CHANNELS]| -> Vec<Option<f64>> {
+            v[..self.channels]
+                .iter()
+                .map(|&x| amplitude_to_db(x as f64))
+                .collect()
+        };
+        let max_sample_peak = self.sample_peak_max[..self.channels]
+            .iter()
+            .fold(0f32, |a, &b| a.max(b));
+        let crest = (0..self.channels)
+            .filter_map(|c| {
+                let rms = (self.sum_sq[c] / frames.max(1) as f64).sqrt();
+                power_ratio_db((self.sample_peak_max[c] as f64).powi(2), rms * rms)
+            })
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            });
+        let loud_corr = {
+            let mut sums = CorrelationSums::default();
+            if let Some(i) = integrated {
+                // Passages that pass the relative gate (integrated - 10 LU).
+                let first = ((i - 10.0) + 70.0).floor().max(0.0) as usize;
+                for b in &self.loud_corr[first.min(LOUD_CORRELATION_BINS)..] {
+                    sums.add(b);
+                }
+            }
+            sums.correlation()
+        };
+        let lt = self.spectrum.long_term_db();
+        let centres = band_centers_hz();
+        let pair = self.stereo_pair;
+        Summary {
+            sample_rate_hz: self.config.sample_rate_hz,
+            channels: self.channels,
+            frames,
+            duration_s: frames as f64 / rate,
+            integrated_lufs: integrated,
+            loudness_range_lu: self.range.loudness_range_lu(),
+            max_momentary_lufs: power_to_lufs(self.max_momentary_power),
+            max_short_term_lufs: power_to_lufs(self.max_short_term_power),
+            true_peak_dbtp: amplitude_to_db(self.max_true_peak() as f64),
+            true_peak_per_channel_dbtp: per_channel(&self.true_peak_max),
+            sample_peak_dbfs: amplitude_to_db(max_sample_peak as f64),
+            sample_peak_per_channel_dbfs: per_channel(&self.sample_peak_max),
+            plr_db: self.plr_db(integrated),
+            crest_factor_db: crest,
+            clipped_samples: self.clipped,
+            first_clip_s: self.first_clip_frame.map(|f| f as f64 / rate),
+            last_clip_s: self.last_clip_frame.map(|f| f as f64 / rate),
+            true_peak_overs: self.overs,
+            true_peak_ceiling_dbtp: self.config.true_peak_ceiling_dbtp,
+            correlation: if pair {
+                self.total_corr.correlation()
+            } else {
+                None
+            },
+            low_band_correlation: if pair {
+                self.total_corr_low.correlation()
+            } else {
+                None
+            },
+            loud_correlation: if pair { loud_corr } else { None },
+            balance_db: if pair {
+                self.total_corr.balance_db()
+            } else {
+                None
+            },
+            mid_side_ratio_db: if pair {
+                self.total_corr.mid_side_ratio_db()
+            } else {
+                None
+            },
+            channels_identical: pair && self.channels_identical && frames > 0,
+            dc_offset_per_channel_dbfs: (0..self.channels)
+                .map(|c| amplitude_to_db(self.sum[c] / frames.max(1) as f64))
+                .collect(),
+            non_finite_samples: self.non_finite,
+            spectrum_bands: centres
+                .iter()
+                .zip(lt)
+                .filter(|(hz, _)| **hz <= rate / 2.0)
+                .map(|(&hz, db)| SpectrumBand { hz, db })
+                .collect(),
+        }
+    }
+}
+
+/// Replaces NaN/Inf (counted) and subnormals with 0.0; returns the count and the statistics.
+#[inline]
+fn sanitise(buf: &mut [f32]) -> (u32, ChunkStats) {
+    let mut bad = 0u32;
+    let mut peak = 0f32;
+    let mut sum = 0f32;
+    let mut sum_sq = 0f32;
+    for x in buf.iter_mut() {
+        let a = x.abs();
+        let finite = a <= f32::MAX;
+        bad += u32::from(!finite);
+        let v = if finite && a >= f32::MIN_POSITIVE {
+            *x
+        } else {
+            0.0
+        };
+        *x = v;
+        peak = if v.abs() > peak { v.abs() } else { peak };
+        sum += v;
+        sum_sq += v * v;
+    }
+    (
+        bad,
+        ChunkStats {
+            peak,
+            sum: sum as f64,
+            sum_sq: sum_sq as f64,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sine(rate: u32, freq: f64, amp: f64, frames: usize) -> Vec<f32> {
+        (0..frames)
+            .map(|i| {
+                (amp * (2.0 * std::f64::consts::PI * freq * i as f64 / rate as f64).sin()) as f32
+            })
+            .collect()
     }
 
-    /// Clears every measurement and filter state. Real-time safe.
-    pub fn reset(&mut self) {}
+    #[test]
+    fn stereo_sine_at_minus_23_dbfs_reads_minus_23_lufs() {
+        for rate in [44_100, 48_000, 96_000] {
+            let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512))
+                .expect("valid config");
+            let x = sine(rate, 1000.0, db_to_amplitude(-23.0), rate as usize * 10);
+            m.process(&[&x, &x]);
+            let s = m.snapshot();
+            let i = s.integrated_lufs.expect("gated");
+            assert!((i + 23.0).abs() < 0.05, "{rate}: {i}");
+            assert!((s.momentary_lufs.expect("level") + 23.0).abs() < 0.05);
+            assert!((s.short_term_lufs.expect("level") + 23.0).abs() < 0.05);
+            assert_eq!(s.correlation.map(|c| (c * 1000.0).round()), Some(1000.0));
+        }
+    }
 
-    /// Clears maxima only. Real-time safe.
-    pub fn reset_maxima(&mut self) {}
+    #[test]
+    fn generic_path_matches_stereo_path() {
+        let rate = 48_000;
+        let l = sine(rate, 440.0, 0.3, 48_000 * 4);
+        let r = sine(rate, 660.0, 0.2, 48_000 * 4);
+        let mut stereo =
+            Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        let mut other =
+            Meter::new(MeterConfig::new(rate, ChannelLayout::Other(2), 512)).expect("valid");
+        stereo.process(&[&l, &r]);
+        other.process(&[&l, &r]);
+        let (a, b) = (stereo.summary(), other.summary());
+        assert_eq!(a.integrated_lufs, b.integrated_lufs);
+        assert_eq!(a.true_peak_dbtp, b.true_peak_dbtp);
+        assert_eq!(a.correlation, b.correlation);
+        assert_eq!(a.low_band_correlation, b.low_band_correlation);
+    }
 
-    /// Pauses or resumes the integrating measurements. Real-time safe.
-    pub fn set_paused(&mut self, _paused: bool) {}
+    #[test]
+    fn grid_is_exact_at_fractional_rates() {
+        let m = Meter::new(MeterConfig::new(11_025, ChannelLayout::Mono, 64)).expect("valid");
+        let total: usize = (0..100).map(|k| m.grid_len(k)).sum();
+        assert_eq!(total, 11_025);
+    }
 
-    /// Changes what the spectrum analyser computes. Real-time safe.
-    pub fn set_spectrum_mode(&mut self, _mode: SpectrumMode) {}
+    #[test]
+    fn non_finite_samples_are_counted_and_harmless() {
+        let rate = 48_000;
+        let mut x = sine(rate, 1000.0, db_to_amplitude(-23.0), rate as usize * 5);
+        x[1000] = f32::NAN;
+        x[2000] = f32::INFINITY;
+        x[3000] = f32::NEG_INFINITY;
+        let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        m.process(&[&x, &x]);
+        let s = m.summary();
+        assert_eq!(s.non_finite_samples, 6);
+        assert!((s.integrated_lufs.expect("gated") + 23.0).abs() < 0.05);
+        assert!(s.true_peak_dbtp.expect("level") < -22.0);
+    }
+
+    #[test]
+    fn clipping_is_counted_with_times() {
+        let rate = 48_000;
+        let mut x = vec![0.1f32; rate as usize];
+        x[4800] = 1.0;
+        x[9600] = -1.5;
+        let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Mono, 512)).expect("valid");
+        m.process(&[&x]);
+        let s = m.summary();
+        assert_eq!(s.clipped_samples, 2);
+        assert_eq!(s.first_clip_s, Some(0.1));
+        assert_eq!(s.last_clip_s, Some(0.2));
+        assert!(s.true_peak_overs >= 2);
+    }
+
+    #[test]
+    fn refuses_bad_configs() {
+        assert!(matches!(
+            Meter::new(MeterConfig::new(7_999, ChannelLayout::Stereo, 64)),
+            Err(MeterError::UnsupportedSampleRate { got: 7_999, .. })
+        ));
+        assert!(matches!(
+            Meter::new(MeterConfig::new(48_000, ChannelLayout::Other(9), 64)),
+            Err(MeterError::UnsupportedChannelCount { got: 9, .. })
+        ));
+        assert!(Meter::new(MeterConfig::new(48_000, ChannelLayout::Other(0), 64)).is_err());
+    }
 }
