@@ -214,6 +214,16 @@ impl BiquadState {
         y
     }
 
+    /// The two state variables (s1, s2).
+    pub fn parts(&self) -> (f64, f64) {
+        (self.s1, self.s2)
+    }
+
+    /// A state from its two variables.
+    pub fn from_parts(s1: f64, s2: f64) -> Self {
+        Self { s1, s2 }
+    }
+
     /// Clears the state.
     pub fn reset(&mut self) {
         *self = Self::default();

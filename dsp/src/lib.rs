@@ -13,6 +13,7 @@ pub mod correlation;
 pub mod gating;
 pub mod handoff;
 pub mod k_weighting;
+pub mod kernels;
 pub mod layout;
 pub mod meter;
 pub mod signals;

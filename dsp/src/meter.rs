@@ -15,6 +15,9 @@
 use crate::correlation::{decay_per_step, CorrelationSums, LOW_BAND_HZ};
 use crate::gating::LoudnessHistogram;
 use crate::k_weighting::{Biquad, BiquadState, KWeighting};
+use crate::kernels::{
+    detect_avx_fma, sanitise, stereo_pass, ChunkStats, StereoFilters, StereoState,
+};
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
 use crate::snapshot::{Snapshot, SpectrumBand, Summary};
 use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
@@ -105,14 +108,6 @@ pub enum MeterError {
     },
 }
 
-/// Per-channel statistics of one chunk.
-#[derive(Debug, Clone, Copy, Default)]
-struct ChunkStats {
-    peak: f32,
-    sum: f64,
-    sum_sq: f64,
-}
-
 /// The metering engine. See the crate docs for the real-time contract.
 #[derive(Debug)]
 pub struct Meter {
@@ -126,6 +121,7 @@ pub struct Meter {
     low_pass: Biquad,
     low_pass_state: [BiquadState; 2],
     true_peak: TruePeak,
+    use_avx_fma: bool,
     ceiling: f32,
     /// Per channel: `HISTORY` samples of the previous chunk, then the current chunk.
     scratch: Vec<Vec<f32>>,
@@ -222,6 +218,7 @@ impl Meter {
             low_pass: Biquad::butterworth_low_pass(fs, LOW_BAND_HZ),
             low_pass_state: [BiquadState::default(); 2],
             true_peak: TruePeak::new(rate),
+            use_avx_fma: detect_avx_fma(),
             ceiling: db_to_amplitude(config.true_peak_ceiling_dbtp) as f32,
             scratch: vec![vec![0.0; HISTORY + CHUNK_FRAMES]; channels],
             subblocks_done: 0,
@@ -440,9 +437,9 @@ impl Meter {
         let live = !self.paused;
         let mut stats = [ChunkStats::default(); MAX_CHANNELS];
         for (c, buf) in self.scratch.iter_mut().enumerate() {
-            let (bad, s) = sanitise(&mut buf[HISTORY..HISTORY + n]);
+            let s = sanitise(&mut buf[HISTORY..HISTORY + n]);
             if live {
-                self.non_finite += bad as u64;
+                self.non_finite += s.non_finite as u64;
             }
             stats[c] = s;
         }
@@ -586,47 +583,30 @@ impl Meter {
     }
 
     /// The stereo fast path: K-weighting of both channels, correlation and the low band in one
-    /// pass, so the independent filter recurrences overlap. Returns the weighted energy.
+    /// pass (see [`crate::kernels`]). Returns the weighted energy.
     fn stereo_pass(&mut self, n: usize, live: bool) -> f64 {
-        let k = self.k;
-        let lp = self.low_pass;
-        let mut shelf = [self.shelf_state[0], self.shelf_state[1]];
-        let mut hp = [self.high_pass_state[0], self.high_pass_state[1]];
-        let mut low = self.low_pass_state;
-        let mut z = [0.0f64; 2];
-        let mut c = CorrelationSums::default();
-        let mut lo = CorrelationSums::default();
-        let mut same = true;
-        let (l, r) = (
+        let filters = StereoFilters {
+            shelf: self.k.shelf,
+            high_pass: self.k.high_pass,
+            low_pass: self.low_pass,
+        };
+        let mut state = StereoState {
+            shelf: [self.shelf_state[0], self.shelf_state[1]],
+            high_pass: [self.high_pass_state[0], self.high_pass_state[1]],
+            low_pass: self.low_pass_state,
+        };
+        let out = stereo_pass(
             &self.scratch[0][HISTORY..HISTORY + n],
             &self.scratch[1][HISTORY..HISTORY + n],
+            &filters,
+            &mut state,
+            self.use_avx_fma,
         );
-        for (&fl, &fr) in l.iter().zip(r) {
-            same &= fl == fr;
-            let x = [fl as f64, fr as f64];
-            let y = [
-                hp[0].tick(&k.high_pass, shelf[0].tick(&k.shelf, x[0])),
-                hp[1].tick(&k.high_pass, shelf[1].tick(&k.shelf, x[1])),
-            ];
-            z[0] += y[0] * y[0];
-            z[1] += y[1] * y[1];
-            c.lr += x[0] * x[1];
-            c.ll += x[0] * x[0];
-            c.rr += x[1] * x[1];
-            let b = [low[0].tick(&lp, x[0]), low[1].tick(&lp, x[1])];
-            lo.lr += b[0] * b[1];
-            lo.ll += b[0] * b[0];
-            lo.rr += b[1] * b[1];
-        }
-        c.n = n as f64;
-        lo.n = n as f64;
-        self.shelf_state[0] = shelf[0];
-        self.shelf_state[1] = shelf[1];
-        self.high_pass_state[0] = hp[0];
-        self.high_pass_state[1] = hp[1];
-        self.low_pass_state = low;
-        self.add_pair_sums(&c, &lo, same, live);
-        self.weights[0] * z[0] + self.weights[1] * z[1]
+        self.shelf_state[..2].copy_from_slice(&state.shelf);
+        self.high_pass_state[..2].copy_from_slice(&state.high_pass);
+        self.low_pass_state = state.low_pass;
+        self.add_pair_sums(&out.broadband, &out.low_band, out.identical, live);
+        self.weights[0] * out.k_energy[0] + self.weights[1] * out.k_energy[1]
     }
 
     fn add_pair_sums(&mut self, c: &CorrelationSums, lo: &CorrelationSums, same: bool, live: bool) {
@@ -646,7 +626,10 @@ impl Meter {
         self.ring_power[self.ring_head] = self.sub_power;
         self.ring_len[self.ring_head] = self.subblock_len as u32;
         self.ring_true_peak[self.ring_head] = self.sub_true_peak;
-        self.ring_head = (self.ring_head + 1) % SHORT_TERM_SUBBLOCKS;
+        self.ring_head += 1;
+        if self.ring_head == SHORT_TERM_SUBBLOCKS {
+            self.ring_head = 0;
+        }
         self.subblocks_done += 1;
 
         self.momentary_power = self.window_power(MOMENTARY_SUBBLOCKS);
@@ -691,13 +674,23 @@ impl Meter {
 
     /// Mean weighted power of the last `count` sub-blocks (silence before the start).
     fn window_power(&self, count: usize) -> f64 {
-        let mut energy = 0.0;
-        let mut samples = 0u64;
-        for i in 1..=count {
-            let idx = (self.ring_head + SHORT_TERM_SUBBLOCKS - i) % SHORT_TERM_SUBBLOCKS;
-            energy += self.ring_power[idx];
-            samples += self.ring_len[idx] as u64;
-        }
+        let count = count.min(SHORT_TERM_SUBBLOCKS);
+        // The newest `count` entries end just before `ring_head`, wrapping to the end.
+        let (wrapped, recent) = if count <= self.ring_head {
+            (0..0, self.ring_head - count..self.ring_head)
+        } else {
+            (
+                SHORT_TERM_SUBBLOCKS - (count - self.ring_head)..SHORT_TERM_SUBBLOCKS,
+                0..self.ring_head,
+            )
+        };
+        let energy: f64 = self.ring_power[wrapped.clone()].iter().sum::<f64>()
+            + self.ring_power[recent.clone()].iter().sum::<f64>();
+        let samples: u64 = self.ring_len[wrapped]
+            .iter()
+            .map(|&v| v as u64)
+            .sum::<u64>()
+            + self.ring_len[recent].iter().map(|&v| v as u64).sum::<u64>();
         if samples == 0 {
             0.0
         } else {
@@ -887,37 +880,6 @@ impl Meter {
                 .collect(),
         }
     }
-}
-
-/// Replaces NaN/Inf (counted) and subnormals with 0.0; returns the count and the statistics.
-#[inline]
-fn sanitise(buf: &mut [f32]) -> (u32, ChunkStats) {
-    let mut bad = 0u32;
-    let mut peak = 0f32;
-    let mut sum = 0f32;
-    let mut sum_sq = 0f32;
-    for x in buf.iter_mut() {
-        let a = x.abs();
-        let finite = a <= f32::MAX;
-        bad += u32::from(!finite);
-        let v = if finite && a >= f32::MIN_POSITIVE {
-            *x
-        } else {
-            0.0
-        };
-        *x = v;
-        peak = if v.abs() > peak { v.abs() } else { peak };
-        sum += v;
-        sum_sq += v * v;
-    }
-    (
-        bad,
-        ChunkStats {
-            peak,
-            sum: sum as f64,
-            sum_sq: sum_sq as f64,
-        },
-    )
 }
 
 #[cfg(test)]
