@@ -1,1 +1,170 @@
-fn main(){}
+//! `preflight`: measure audio files with the Preflight metering engine.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use clap::{Args, Parser, Subcommand};
+
+use preflight_cli::guard;
+use preflight_cli::{analyze_file, AnalysisReport, AnalyzeOptions};
+
+/// Exit status when at least one file could not be analysed (also clap's status for usage errors).
+const EXIT_FILE_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "preflight",
+    version,
+    about = "Loudness, true-peak and mix-readiness measurements for audio files",
+    long_about = "Loudness, true-peak and mix-readiness measurements for audio files.\n\n\
+        Measures integrated, momentary and short-term loudness (ITU-R BS.1770-4 / EBU R128), \
+        loudness range (EBU Tech 3342), true peak (BS.1770-4 Annex 2), sample peaks, clipping, \
+        stereo correlation, balance, DC offset and the long-term spectrum.\n\n\
+        Reads WAV (PCM 8/16/24/32-bit, 32/64-bit float, WAVE_FORMAT_EXTENSIBLE), AIFF/AIFC and \
+        FLAC, streaming: memory use does not depend on file length. Input files are only read."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Measure files and print the results as a table or JSON
+    #[command(
+        long_about = "Measure files and print the results as a table or JSON.\n\n\
+        Each file is decoded and measured in one streaming pass: integrated loudness (LUFS), \
+        loudness range (LU; needs about 60 s of audio to be meaningful), maximum momentary and \
+        short-term loudness, true peak and sample peak (overall and per channel), peak-to-loudness \
+        ratio, clipped samples, stereo correlation (broadband and below ~150 Hz), L/R balance, \
+        DC offset per channel, non-finite samples and the long-term spectrum in 1/6-octave \
+        bands (JSON only).\n\n\
+        JSON keys: file, sample_rate_hz, channels, duration_s, format {codec, bits_per_sample, \
+        float}, integrated_lufs, loudness_range_lu, max_momentary_lufs, max_short_term_lufs, \
+        true_peak_dbtp, true_peak_per_channel_dbtp, sample_peak_dbfs, \
+        sample_peak_per_channel_dbfs, plr_db, clipped_samples, correlation, \
+        low_band_correlation, balance_db, dc_offset_per_channel_dbfs, non_finite_samples, \
+        spectrum_bands [{hz, db}]."
+    )]
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Output:
+  A table per file, or with --json one JSON object (one FILE; nothing if it fails) or an array
+  of objects (several FILEs; one object per file analysed successfully). Values that do not exist, such as the
+  loudness of digital silence, are shown as \"no signal\" / \"\u{2014}\" and are null in JSON.
+  dB values are rounded to 2 decimals.
+
+Errors:
+  A file that is missing, unreadable, empty, corrupt, in an unsupported format, or at a sample
+  rate or channel count the meter does not support gets one line on stderr,
+  \"preflight: <path>: <reason>\"; the other files are still analysed. Warnings use the same
+  form with \"warning:\". Packets that fail to decode mid-stream are skipped and counted in a
+  warning.
+
+Truncated files:
+  A file whose header promises more audio than the file holds (an interrupted bounce or copy)
+  is refused by default: a measurement of part of a mix should not pass as the whole. With
+  --allow-truncated the audio that is present is measured and a warning names the shortfall.
+  A streamed WAV whose header leaves the length open (0xFFFFFFFF) is read to its end.
+
+Exit status:
+  0  every file was analysed
+  2  at least one file could not be analysed (or the command line was invalid)")]
+struct AnalyzeArgs {
+    /// Audio files to measure (WAV, AIFF/AIFC, FLAC)
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+
+    /// Print JSON instead of tables: an object for one FILE, an array for several
+    #[arg(long)]
+    json: bool,
+
+    /// Measure truncated files up to where they end, with a warning, instead of refusing them
+    #[arg(long)]
+    allow_truncated: bool,
+}
+
+fn main() -> ExitCode {
+    guard::install_panic_hook();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Analyze(args) => run_analyze(&args),
+    }
+}
+
+/// Prints one stderr line, `preflight: <message>`, with any line breaks flattened.
+fn report_line(message: &str) {
+    let flat = message.replace(['\r', '\n'], " ");
+    let _ = writeln!(io::stderr().lock(), "preflight: {flat}");
+}
+
+fn run_analyze(args: &AnalyzeArgs) -> ExitCode {
+    let options = AnalyzeOptions {
+        allow_truncated: args.allow_truncated,
+    };
+    let mut reports: Vec<AnalysisReport> = Vec::new();
+    let mut failed = false;
+    let mut first_table = true;
+
+    for path in &args.files {
+        let name = path.display().to_string();
+        let outcome = guard::catch_panic(|| analyze_file(path, &name, &options))
+            .map_err(|panic| anyhow!("internal error (please report it): {panic}"))
+            .and_then(|r| r.map_err(anyhow::Error::from))
+            .with_context(|| name.clone());
+        match outcome {
+            Ok(analysis) => {
+                for warning in &analysis.warnings {
+                    report_line(&format!("{name}: warning: {warning}"));
+                }
+                if args.json {
+                    reports.push(analysis.report);
+                } else {
+                    let mut out = io::stdout().lock();
+                    let sep = if first_table { "" } else { "\n" };
+                    first_table = false;
+                    if write!(out, "{sep}{}", analysis.report.to_table())
+                        .and_then(|_| out.flush())
+                        .is_err()
+                    {
+                        // stdout closed (e.g. piped into `head`): nothing more to say.
+                        return ExitCode::from(EXIT_FILE_ERROR);
+                    }
+                }
+            }
+            Err(err) => {
+                failed = true;
+                report_line(&format!("{err:#}"));
+            }
+        }
+    }
+
+    if args.json {
+        let rendered = match (args.files.len(), reports.first()) {
+            (1, Some(report)) => Some(serde_json::to_string_pretty(report)),
+            (1, None) => None,
+            _ => Some(serde_json::to_string_pretty(&reports)),
+        };
+        match rendered {
+            Some(Ok(text)) if writeln!(io::stdout().lock(), "{text}").is_err() => {
+                return ExitCode::from(EXIT_FILE_ERROR);
+            }
+            Some(Err(err)) => {
+                report_line(&format!("cannot write JSON: {err}"));
+                failed = true;
+            }
+            _ => {}
+        }
+    }
+
+    if failed {
+        ExitCode::from(EXIT_FILE_ERROR)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -16,6 +16,8 @@ pub mod k_weighting;
 pub mod kernels;
 pub mod layout;
 pub mod meter;
+pub mod platforms;
+pub mod readiness;
 pub mod signals;
 pub mod snapshot;
 pub mod spectrum;

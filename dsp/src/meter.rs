@@ -14,15 +14,19 @@
 
 use crate::correlation::{decay_per_step, CorrelationSums, LOW_BAND_HZ};
 use crate::gating::LoudnessHistogram;
+use crate::gating::ABSOLUTE_GATE_LUFS;
 use crate::k_weighting::{Biquad, BiquadState, KWeighting};
 use crate::kernels::{
     detect_avx_fma, sanitise, stereo_pass, ChunkStats, StereoFilters, StereoState,
 };
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
+use crate::readiness::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
 use crate::snapshot::{Snapshot, SpectrumBand, Summary};
 use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
 use crate::true_peak::{TruePeak, TAPS};
-use crate::units::{amplitude_to_db, db_to_amplitude, power_ratio_db, power_to_lufs};
+use crate::units::{
+    amplitude_to_db, db_to_amplitude, lufs_to_power, power_ratio_db, power_to_lufs,
+};
 
 /// Lowest supported sample rate.
 pub const MIN_SAMPLE_RATE_HZ: u32 = 8_000;
@@ -167,6 +171,9 @@ pub struct Meter {
     first_clip_frame: Option<u64>,
     last_clip_frame: Option<u64>,
     overs: u64,
+    overs_0db: u64,
+    hop_true_peak: f32,
+    peak_histogram: [u32; PEAK_BINS],
     non_finite: u64,
     total_corr: CorrelationSums,
     total_corr_low: CorrelationSums,
@@ -257,6 +264,9 @@ impl Meter {
             first_clip_frame: None,
             last_clip_frame: None,
             overs: 0,
+            overs_0db: 0,
+            hop_true_peak: 0.0,
+            peak_histogram: [0; PEAK_BINS],
             non_finite: 0,
             total_corr: CorrelationSums::default(),
             total_corr_low: CorrelationSums::default(),
@@ -343,6 +353,9 @@ impl Meter {
         self.first_clip_frame = None;
         self.last_clip_frame = None;
         self.overs = 0;
+        self.overs_0db = 0;
+        self.hop_true_peak = 0.0;
+        self.peak_histogram = [0; PEAK_BINS];
         self.non_finite = 0;
         self.total_corr = CorrelationSums::default();
         self.total_corr_low = CorrelationSums::default();
@@ -454,15 +467,13 @@ impl Meter {
                 self.sum_sq[c] += s.sum_sq;
                 if s.peak >= 1.0 {
                     let start = self.frames;
-                    for (i, x) in self.scratch[c][HISTORY..HISTORY + n].iter().enumerate() {
-                        if x.abs() >= 1.0 {
-                            self.clipped += 1;
-                            let at = start + i as u64;
-                            self.first_clip_frame =
-                                Some(self.first_clip_frame.map_or(at, |f| f.min(at)));
-                            self.last_clip_frame =
-                                Some(self.last_clip_frame.map_or(at, |l| l.max(at)));
-                        }
+                    let chunk = &self.scratch[c][HISTORY..HISTORY + n];
+                    let count = chunk.iter().filter(|x| x.abs() >= 1.0).count() as u64;
+                    let first = chunk.iter().position(|x| x.abs() >= 1.0);
+                    let last = chunk.iter().rposition(|x| x.abs() >= 1.0);
+                    if let (Some(f), Some(l)) = (first, last) {
+                        self.clipped += count;
+                        self.note_clip(start + f as u64, start + l as u64);
                     }
                 }
             }
@@ -494,7 +505,17 @@ impl Meter {
             if live {
                 self.true_peak_max[c] = self.true_peak_max[c].max(m);
                 if m > self.ceiling {
-                    self.overs += self.true_peak.count_over(buf, n, self.ceiling);
+                    self.overs += self.true_peak.count_over(buf, n, self.ceiling).count;
+                }
+                if m > 1.0 {
+                    // Interpolated values lag the input by half the filter.
+                    let over = self.true_peak.count_over(buf, n, 1.0);
+                    if let (Some(f), Some(l)) = (over.first, over.last) {
+                        self.overs_0db += over.count;
+                        let lag = (TAPS / 2) as u64;
+                        let at = |i: usize| (self.frames + i as u64).saturating_sub(lag);
+                        self.note_clip(at(f), at(l));
+                    }
                 }
             }
         }
@@ -537,6 +558,12 @@ impl Meter {
         if self.subblock_pos == self.subblock_len {
             self.finish_subblock();
         }
+    }
+
+    /// Records clipping between frames `first` and `last` (for the first/last clip times).
+    fn note_clip(&mut self, first: u64, last: u64) {
+        self.first_clip_frame = Some(self.first_clip_frame.map_or(first, |f| f.min(first)));
+        self.last_clip_frame = Some(self.last_clip_frame.map_or(last, |l| l.max(last)));
     }
 
     /// Sum of squares of the K-weighted chunk of channel `c`.
@@ -643,8 +670,16 @@ impl Meter {
         self.smoothed_corr_low
             .decay_add(self.corr_decay, &self.sub_corr_low);
 
+        self.hop_true_peak = self.hop_true_peak.max(self.sub_true_peak);
         if self.subblocks_done % HOP_SUBBLOCKS == 0 {
             if live {
+                if self.momentary_power >= lufs_to_power(ABSOLUTE_GATE_LUFS) {
+                    if let Some(db) = amplitude_to_db(self.hop_true_peak as f64) {
+                        let bin = ((db - PEAK_HIST_MIN_DBTP) / PEAK_BIN_DB).floor();
+                        let bin = (bin.max(0.0) as usize).min(PEAK_BINS - 1);
+                        self.peak_histogram[bin] += 1;
+                    }
+                }
                 if self.subblocks_done >= MOMENTARY_SUBBLOCKS as u64 {
                     self.integrated.add(self.momentary_power);
                     if let Some(l) = power_to_lufs(self.momentary_power) {
@@ -662,6 +697,7 @@ impl Meter {
                 }
             }
             self.hop_corr = CorrelationSums::default();
+            self.hop_true_peak = 0.0;
         }
 
         self.sub_power = 0.0;
@@ -770,6 +806,7 @@ impl Meter {
         if self.spectrum_mode == SpectrumMode::Display {
             s.spectrum_valid = self.spectrum.take_display(&mut s.spectrum_db);
         }
+        s.readiness = self.readiness_with(self.integrated_cache, self.range_cache);
         self.sequence += 1;
         s
     }
@@ -790,9 +827,69 @@ impl Meter {
         }
     }
 
+    /// Correlation over the 100 ms hops whose block passes the relative gate (integrated - 10 LU).
+    fn loud_correlation(&self, integrated: Option<f64>) -> Option<f64> {
+        let i = integrated?;
+        let first = ((i - 10.0) + 70.0).floor().max(0.0) as usize;
+        let mut sums = CorrelationSums::default();
+        for b in &self.loud_corr[first.min(LOUD_CORRELATION_BINS)..] {
+            sums.add(b);
+        }
+        sums.correlation()
+    }
+
+    /// What the readiness rules read. Real-time safe.
+    pub fn readiness_stats(&mut self) -> ReadinessStats {
+        self.refresh_caches();
+        self.readiness_with(self.integrated_cache, self.range_cache)
+    }
+
+    fn readiness_with(&self, integrated: Option<f64>, range: Option<f64>) -> ReadinessStats {
+        let rate = self.config.sample_rate_hz as f64;
+        let mut dc = [None; MAX_CHANNELS];
+        for (c, d) in dc.iter_mut().enumerate().take(self.channels) {
+            *d = amplitude_to_db(self.sum[c] / self.frames.max(1) as f64);
+        }
+        let max_sample_peak = self.sample_peak_max[..self.channels]
+            .iter()
+            .fold(0f32, |a, &b| a.max(b));
+        let lt = self.spectrum.long_term_db();
+        ReadinessStats {
+            measured_s: self.frames as f64 / rate,
+            non_silent_s: self.integrated.len() as f64 * HOP_SUBBLOCKS as f64
+                / GRID_PER_SECOND as f64,
+            channels: self.channels,
+            integrated_lufs: integrated,
+            loudness_range_lu: range,
+            true_peak_dbtp: amplitude_to_db(self.max_true_peak() as f64),
+            sample_peak_dbfs: amplitude_to_db(max_sample_peak as f64),
+            clipped_samples: self.clipped,
+            true_peak_overs_0db: self.overs_0db,
+            first_clip_s: self.first_clip_frame.map(|f| f as f64 / rate),
+            last_clip_s: self.last_clip_frame.map(|f| f as f64 / rate),
+            loud_correlation: if self.stereo_pair {
+                self.loud_correlation(integrated)
+            } else {
+                None
+            },
+            low_band_correlation: if self.stereo_pair {
+                self.total_corr_low.correlation()
+            } else {
+                None
+            },
+            channels_identical: self.stereo_pair && self.channels_identical && self.frames > 0,
+            stereo: self.stereo_pair,
+            dc_offset_dbfs: dc,
+            non_finite_samples: self.non_finite,
+            spectrum_db: lt,
+            peak_histogram: self.peak_histogram,
+        }
+    }
+
     /// Everything measured since reset. Allocates: call it off the audio thread.
     pub fn summary(&self) -> Summary {
         let integrated = self.integrated.integrated_lufs();
+        let range = self.range.loudness_range_lu();
         let rate = self.config.sample_rate_hz as f64;
         let frames = self.frames;
         let per_channel = |v: &[f32; MAX_CHANNELS]| -> Vec<Option<f64>> {
@@ -812,17 +909,7 @@ impl Meter {
             .fold(None, |acc: Option<f64>, v| {
                 Some(acc.map_or(v, |a| a.max(v)))
             });
-        let loud_corr = {
-            let mut sums = CorrelationSums::default();
-            if let Some(i) = integrated {
-                // Passages that pass the relative gate (integrated - 10 LU).
-                let first = ((i - 10.0) + 70.0).floor().max(0.0) as usize;
-                for b in &self.loud_corr[first.min(LOUD_CORRELATION_BINS)..] {
-                    sums.add(b);
-                }
-            }
-            sums.correlation()
-        };
+        let loud_corr = self.loud_correlation(integrated);
         let lt = self.spectrum.long_term_db();
         let centres = band_centers_hz();
         let pair = self.stereo_pair;
@@ -832,7 +919,7 @@ impl Meter {
             frames,
             duration_s: frames as f64 / rate,
             integrated_lufs: integrated,
-            loudness_range_lu: self.range.loudness_range_lu(),
+            loudness_range_lu: range,
             max_momentary_lufs: power_to_lufs(self.max_momentary_power),
             max_short_term_lufs: power_to_lufs(self.max_short_term_power),
             true_peak_dbtp: amplitude_to_db(self.max_true_peak() as f64),
@@ -872,6 +959,7 @@ impl Meter {
                 .map(|c| amplitude_to_db(self.sum[c] / frames.max(1) as f64))
                 .collect(),
             non_finite_samples: self.non_finite,
+            readiness: self.readiness_with(integrated, range),
             spectrum_bands: centres
                 .iter()
                 .zip(lt)

@@ -4,6 +4,7 @@
 //! Levels that do not exist (silence, or below a gate) are `None` / "no signal", never `-inf`.
 
 use crate::layout::MAX_CHANNELS;
+use crate::readiness::ReadinessStats;
 use crate::spectrum::BAND_COUNT;
 
 /// Live state of the meter, published ~30-60 times a second to the editor.
@@ -64,6 +65,8 @@ pub struct Snapshot {
     pub spectrum_db: [Option<f32>; BAND_COUNT],
     /// Whether `spectrum_db` holds a fresh frame from the display analyser.
     pub spectrum_valid: bool,
+    /// What the readiness rules read (verdict, findings, platform table).
+    pub readiness: ReadinessStats,
 }
 
 impl Default for Snapshot {
@@ -95,6 +98,7 @@ impl Default for Snapshot {
             non_finite_samples: 0,
             spectrum_db: [None; BAND_COUNT],
             spectrum_valid: false,
+            readiness: ReadinessStats::default(),
         }
     }
 }
@@ -143,9 +147,10 @@ pub struct Summary {
     pub crest_factor_db: Option<f64>,
     /// Samples with |x| >= 1.0, all channels.
     pub clipped_samples: u64,
-    /// Time of the first and last clipped sample, seconds from the start.
+    /// Time of the first clipping (sample at or above 0 dBFS, or true peak above 0 dBTP),
+    /// seconds from the start.
     pub first_clip_s: Option<f64>,
-    /// See `first_clip_s`.
+    /// Time of the last clipping.
     pub last_clip_s: Option<f64>,
     /// Oversampled values above the configured true-peak ceiling.
     pub true_peak_overs: u64,
@@ -167,6 +172,8 @@ pub struct Summary {
     pub dc_offset_per_channel_dbfs: Vec<Option<f64>>,
     /// NaN / infinite samples seen (measured as silence).
     pub non_finite_samples: u64,
-    /// Long-term average spectrum (mono sum of the weighted channels), 1/6-octave bands.
+    /// What the readiness rules read.
+    pub readiness: ReadinessStats,
+    /// Long-term average spectrum (power sum of the channels, LFE excluded), 1/6-octave bands.
     pub spectrum_bands: Vec<SpectrumBand>,
 }

@@ -124,28 +124,41 @@ impl TruePeak {
         portable_block_max(buf, n, &self.coefs[..phases])
     }
 
-    /// Number of values in the block (samples and interpolated values) whose magnitude exceeds
-    /// `threshold`. Scalar: called only for blocks whose maximum is above it. Real-time safe.
-    pub fn count_over(&self, buf: &[f32], n: usize, threshold: f32) -> u64 {
+    /// Values in the block (samples and interpolated values) whose magnitude exceeds
+    /// `threshold`, with the block positions of the first and last. Scalar: called only for
+    /// blocks whose maximum is above it. Real-time safe.
+    pub fn count_over(&self, buf: &[f32], n: usize, threshold: f32) -> Overs {
+        let mut overs = Overs::default();
         if buf.len() < n + TAPS - 1 {
-            return 0;
+            return overs;
         }
-        let mut count = 0;
         for i in 0..n {
             let window = &buf[i..i + TAPS];
             // Phase 0 is the sample at the filter centre: x[n - TAPS/2], stored oldest first.
-            if window[TAPS - 1 - TAPS / 2].abs() > threshold {
-                count += 1;
-            }
+            let mut here = u64::from(window[TAPS - 1 - TAPS / 2].abs() > threshold);
             for c in &self.coefs[..self.factor - 1] {
                 let y: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
-                if y.abs() > threshold {
-                    count += 1;
-                }
+                here += u64::from(y.abs() > threshold);
+            }
+            if here > 0 {
+                overs.count += here;
+                overs.first.get_or_insert(i);
+                overs.last = Some(i);
             }
         }
-        count
+        overs
     }
+}
+
+/// Result of [`TruePeak::count_over`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overs {
+    /// Values above the threshold.
+    pub count: u64,
+    /// Block position of the first.
+    pub first: Option<usize>,
+    /// Block position of the last.
+    pub last: Option<usize>,
 }
 
 fn portable_block_max(buf: &[f32], n: usize, coefs: &[[f32; TAPS]]) -> f32 {
@@ -307,7 +320,7 @@ mod tests {
                 ((std::f64::consts::PI / 2.0) * i as f64 + std::f64::consts::PI / 4.0).sin() as f32
             })
             .collect();
-        assert_eq!(tp.count_over(&buf, 200, 1.5), 0);
-        assert!(tp.count_over(&buf, 200, 0.9) >= 200);
+        assert_eq!(tp.count_over(&buf, 200, 1.5).count, 0);
+        assert!(tp.count_over(&buf, 200, 0.9).count >= 200);
     }
 }

@@ -1,0 +1,437 @@
+//! Streaming file decoding: WAV (PCM 8/16/24/32-bit, float 32/64, WAVE_FORMAT_EXTENSIBLE),
+//! AIFF/AIFC and FLAC through symphonia, one packet at a time, as interleaved `f32`.
+//!
+//! Memory is bounded by the largest packet (a few thousand frames), never by file length: the
+//! caller pulls blocks with [`AudioStream::next_block`] and measures them as they come.
+//!
+//! Float samples are passed through unclamped, so overs above full scale in float files are seen
+//! by the meter.
+
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom};
+use std::path::Path;
+
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{
+    CodecType, Decoder, DecoderOptions, CODEC_TYPE_FLAC, CODEC_TYPE_NULL, CODEC_TYPE_PCM_F32BE,
+    CODEC_TYPE_PCM_F32LE, CODEC_TYPE_PCM_F64BE, CODEC_TYPE_PCM_F64LE,
+};
+use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use crate::container::{self, Container, Declared};
+
+/// Why a file cannot be decoded.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The path could not be opened or inspected.
+    #[error("cannot open: {}", io_reason(.0))]
+    Open(io::Error),
+    /// The path names a directory or other non-file.
+    #[error("not a regular file")]
+    NotAFile,
+    /// Zero bytes.
+    #[error("empty file (0 bytes)")]
+    Empty,
+    /// No known container signature was found.
+    #[error("not a recognised audio file (supported: WAV, AIFF/AIFC, FLAC)")]
+    NotAudio,
+    /// The file ends inside its header.
+    #[error("file ends inside the header (truncated or not an audio file)")]
+    TruncatedHeader,
+    /// A recognised container with a feature or codec this build does not decode.
+    #[error("unsupported audio format: {0}")]
+    Unsupported(String),
+    /// The container or codec data is inconsistent.
+    #[error("corrupt or malformed file: {0}")]
+    Malformed(String),
+    /// The container holds no audio track.
+    #[error("no audio track found")]
+    NoAudioTrack,
+    /// The header does not state the sample rate or channel count.
+    #[error("the header does not state the {0}")]
+    MissingParameter(&'static str),
+    /// A decoded packet disagrees with the header about the channel count.
+    #[error("channel count changed mid-stream (header: {expected}, packet: {got})")]
+    ChannelCountChanged {
+        /// Channels in the header.
+        expected: usize,
+        /// Channels in the packet.
+        got: usize,
+    },
+    /// A valid header with no audio after it.
+    #[error("contains no audio (0 frames)")]
+    NoAudio,
+    /// Every audio packet failed to decode.
+    #[error("no decodable audio ({skipped} corrupt packets)")]
+    NothingDecodable {
+        /// Packets skipped.
+        skipped: u64,
+    },
+    /// Reading failed part-way (not end of file).
+    #[error("read error: {}", io_reason(.0))]
+    Io(io::Error),
+}
+
+/// An I/O error as a short reason; the common cases without the OS error number.
+fn io_reason(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    }
+}
+
+impl DecodeError {
+    /// Classifies a symphonia error raised while opening (probing) a file.
+    fn from_open(err: SymphoniaError) -> Self {
+        // The probe's own message when no container signature matched.
+        const PROBE_NO_MATCH: &str = "core (probe): no suitable format reader found";
+        match err {
+            SymphoniaError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                Self::TruncatedHeader
+            }
+            SymphoniaError::Unsupported(msg) if msg == PROBE_NO_MATCH => Self::NotAudio,
+            other => Self::from_stream(other),
+        }
+    }
+
+    /// Classifies a symphonia error raised while reading packets.
+    fn from_stream(err: SymphoniaError) -> Self {
+        match err {
+            SymphoniaError::IoError(e) => Self::Io(e),
+            SymphoniaError::DecodeError(msg) => Self::Malformed(msg.to_string()),
+            SymphoniaError::Unsupported(msg) => Self::Unsupported(msg.to_string()),
+            SymphoniaError::LimitError(msg) => Self::Malformed(format!("limit exceeded: {msg}")),
+            SymphoniaError::SeekError(kind) => Self::Malformed(format!("seek failed: {kind:?}")),
+            SymphoniaError::ResetRequired => {
+                Self::Unsupported("stream parameters change mid-file".to_string())
+            }
+        }
+    }
+}
+
+/// How the samples are stored in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleFormat {
+    /// Codec short name as symphonia names it: "pcm_s16le", "pcm_s24be", "pcm_f32le", "flac", ...
+    pub codec: String,
+    /// Significant bits per sample (for WAVE_FORMAT_EXTENSIBLE, the valid bits); `None` if the
+    /// header does not say.
+    pub bits_per_sample: Option<u32>,
+    /// Whether samples are IEEE floating point.
+    pub float: bool,
+}
+
+/// What the stream is, from its header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamInfo {
+    /// Sample rate.
+    pub sample_rate_hz: u32,
+    /// Channels per frame.
+    pub channels: usize,
+    /// Sample storage.
+    pub format: SampleFormat,
+    /// Frames the header promises, if it says.
+    pub declared_frames: Option<u64>,
+}
+
+/// A header that promises more audio than the file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Truncation {
+    /// Frames the header promises.
+    pub declared_frames: u64,
+    /// Frames actually present (or decoded).
+    pub present_frames: u64,
+}
+
+/// What happened while reading, known once the stream is exhausted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamEnd {
+    /// Frames delivered by [`AudioStream::next_block`].
+    pub frames: u64,
+    /// Packets that failed to decode and were skipped.
+    pub skipped_packets: u64,
+    /// Frames those packets held (not measured).
+    pub skipped_frames: u64,
+    /// Set if the file is shorter than its header promises.
+    pub truncation: Option<Truncation>,
+}
+
+/// Samples in a packet buffer before we assume the header lied; protects the allocation.
+const MAX_PACKET_SAMPLES: usize = 1 << 24;
+
+/// A decoder pulled one packet at a time.
+pub struct AudioStream {
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn Decoder>,
+    track_id: u32,
+    info: StreamInfo,
+    declared: Declared,
+    buffer: Option<SampleBuffer<f32>>,
+    /// Frames delivered so far.
+    frames: u64,
+    /// Stop after this many frames. For AIFF this is the `COMM` chunk's count: symphonia 0.5's
+    /// AIFF reader counts the 8-byte offset/blockSize prefix of `SSND` as sample data, so without
+    /// the limit it would decode up to 8 bytes of whatever chunk follows as audio.
+    frame_limit: Option<u64>,
+    skipped_packets: u64,
+    /// Frames in the skipped packets, so that a gap is not mistaken for truncation.
+    skipped_frames: u64,
+    finished: bool,
+}
+
+impl std::fmt::Debug for AudioStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AudioStream")
+            .field("info", &self.info)
+            .field("frames", &self.frames)
+            .field("skipped_packets", &self.skipped_packets)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AudioStream {
+    /// Opens `path` read-only and reads its header. Nothing is decoded yet.
+    pub fn open(path: &Path) -> Result<Self, DecodeError> {
+        let meta = std::fs::metadata(path).map_err(DecodeError::Open)?;
+        if !meta.is_file() {
+            return Err(DecodeError::NotAFile);
+        }
+        let file_len = meta.len();
+        if file_len == 0 {
+            return Err(DecodeError::Empty);
+        }
+        let mut file = File::open(path).map_err(DecodeError::Open)?;
+        let declared = container::sniff(&mut file, file_len);
+        file.seek(SeekFrom::Start(0)).map_err(DecodeError::Io)?;
+
+        let stream = MediaSourceStream::new(Box::new(file), Default::default());
+
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        let probed = symphonia::default::get_probe()
+            .format(
+                &hint,
+                stream,
+                &FormatOptions::default(),
+                &MetadataOptions::default(),
+            )
+            .map_err(DecodeError::from_open)?;
+        let format = probed.format;
+
+        let track = format
+            .tracks()
+            .iter()
+            .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+            .ok_or(DecodeError::NoAudioTrack)?;
+        let params = track.codec_params.clone();
+        let track_id = track.id;
+
+        let sample_rate_hz = params
+            .sample_rate
+            .filter(|&r| r > 0)
+            .ok_or(DecodeError::MissingParameter("sample rate"))?;
+        let channels = params
+            .channels
+            .map(|c| c.count())
+            .or_else(|| params.channel_layout.map(|l| l.into_channels().count()))
+            .filter(|&n| n > 0)
+            .ok_or(DecodeError::MissingParameter("channel count"))?;
+
+        let decoder = symphonia::default::get_codecs()
+            .make(&params, &DecoderOptions::default())
+            .map_err(DecodeError::from_stream)?;
+
+        let float = is_float(params.codec);
+        let bits_per_sample = params.bits_per_sample.or(match params.codec {
+            CODEC_TYPE_PCM_F32LE | CODEC_TYPE_PCM_F32BE => Some(32),
+            CODEC_TYPE_PCM_F64LE | CODEC_TYPE_PCM_F64BE => Some(64),
+            _ => None,
+        });
+        let format_info = SampleFormat {
+            codec: codec_name(params.codec),
+            bits_per_sample,
+            float,
+        };
+
+        let declared_frames = match declared.container {
+            Container::Wave | Container::Aiff => declared.frames,
+            Container::Other => params.n_frames,
+        };
+        let frame_limit = match declared.container {
+            Container::Aiff => declared.frames,
+            _ => None,
+        };
+
+        Ok(Self {
+            format,
+            decoder,
+            track_id,
+            info: StreamInfo {
+                sample_rate_hz,
+                channels,
+                format: format_info,
+                declared_frames,
+            },
+            declared,
+            buffer: None,
+            frames: 0,
+            frame_limit,
+            skipped_packets: 0,
+            skipped_frames: 0,
+            finished: false,
+        })
+    }
+
+    /// The stream's parameters.
+    pub fn info(&self) -> &StreamInfo {
+        &self.info
+    }
+
+    /// A truncation visible from the header and the file length alone (WAV, AIFF), before
+    /// decoding anything. FLAC truncation is only known at the end, from [`Self::finish`].
+    pub fn header_truncation(&self) -> Option<Truncation> {
+        self.declared.is_truncated().then_some(Truncation {
+            declared_frames: self.declared.frames.unwrap_or(0),
+            present_frames: self.declared.frames_present.unwrap_or(0),
+        })
+    }
+
+    /// The next block of interleaved samples, or `None` at the end of the stream.
+    ///
+    /// Packets that fail to decode are skipped and counted; a file that ends early ends the
+    /// stream (see [`StreamEnd::truncation`]).
+    pub fn next_block(&mut self) -> Result<Option<&[f32]>, DecodeError> {
+        let samples = self.fill()?;
+        match (&self.buffer, samples) {
+            (Some(buffer), n) if n > 0 => Ok(buffer.samples().get(..n)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Decodes the next packet into the buffer; returns the number of samples to deliver.
+    fn fill(&mut self) -> Result<usize, DecodeError> {
+        while !self.finished {
+            if self.frame_limit.is_some_and(|limit| self.frames >= limit) {
+                self.finished = true;
+                break;
+            }
+            let packet = match self.format.next_packet() {
+                Ok(packet) => packet,
+                Err(SymphoniaError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    self.finished = true;
+                    break;
+                }
+                Err(e) => return Err(DecodeError::from_stream(e)),
+            };
+            if packet.track_id() != self.track_id {
+                continue;
+            }
+            let decoded = match self.decoder.decode(&packet) {
+                Ok(decoded) => decoded,
+                Err(SymphoniaError::DecodeError(_)) => {
+                    self.skipped_packets += 1;
+                    self.skipped_frames += packet.dur();
+                    continue;
+                }
+                Err(SymphoniaError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    self.finished = true;
+                    break;
+                }
+                Err(e) => return Err(DecodeError::from_stream(e)),
+            };
+            let frames = decoded.frames();
+            if frames == 0 {
+                continue;
+            }
+            let spec = *decoded.spec();
+            let channels = spec.channels.count();
+            if channels != self.info.channels {
+                return Err(DecodeError::ChannelCountChanged {
+                    expected: self.info.channels,
+                    got: channels,
+                });
+            }
+            let needed = frames.saturating_mul(channels);
+            if needed > MAX_PACKET_SAMPLES {
+                return Err(DecodeError::Malformed(format!(
+                    "packet of {frames} frames is implausibly large"
+                )));
+            }
+            let buffer = match &mut self.buffer {
+                Some(b) if b.capacity() >= needed => b,
+                slot => {
+                    let capacity_frames = decoded.capacity().max(frames) as u64;
+                    slot.insert(SampleBuffer::new(capacity_frames, spec))
+                }
+            };
+            buffer.copy_interleaved_ref(decoded);
+
+            let mut deliver = frames as u64;
+            if let Some(limit) = self.frame_limit {
+                deliver = deliver.min(limit.saturating_sub(self.frames));
+            }
+            self.frames += deliver;
+            // `deliver` <= `frames`, which fits in usize.
+            return Ok(usize::try_from(deliver).unwrap_or(frames) * channels);
+        }
+        Ok(0)
+    }
+
+    /// Frames delivered so far.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Summarises the read. Call after [`Self::next_block`] returned `None`.
+    ///
+    /// A stream that delivered no frames at all is an error: there is nothing to measure.
+    pub fn finish(self) -> Result<StreamEnd, DecodeError> {
+        if self.frames == 0 {
+            return Err(if self.skipped_packets > 0 {
+                DecodeError::NothingDecodable {
+                    skipped: self.skipped_packets,
+                }
+            } else {
+                DecodeError::NoAudio
+            });
+        }
+        let truncation = self.header_truncation().or_else(|| {
+            let declared = self.info.declared_frames?;
+            let present = self.frames + self.skipped_frames;
+            (present < declared).then_some(Truncation {
+                declared_frames: declared,
+                present_frames: present,
+            })
+        });
+        Ok(StreamEnd {
+            frames: self.frames,
+            skipped_packets: self.skipped_packets,
+            skipped_frames: self.skipped_frames,
+            truncation,
+        })
+    }
+}
+
+fn is_float(codec: CodecType) -> bool {
+    matches!(
+        codec,
+        CODEC_TYPE_PCM_F32LE | CODEC_TYPE_PCM_F32BE | CODEC_TYPE_PCM_F64LE | CODEC_TYPE_PCM_F64BE
+    )
+}
+
+fn codec_name(codec: CodecType) -> String {
+    if codec == CODEC_TYPE_FLAC {
+        return "flac".to_string();
+    }
+    symphonia::default::get_codecs()
+        .get_codec(codec)
+        .map(|d| d.short_name.to_string())
+        .unwrap_or_else(|| format!("{codec}"))
+}

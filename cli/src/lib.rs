@@ -1,0 +1,16 @@
+//! The `preflight` command-line tool as a library: file decoding, analysis and reports, so that
+//! every subcommand (and its tests) measures files the same way.
+//!
+//! - [`decode`]: streaming WAV/AIFF/FLAC decoding to interleaved `f32`.
+//! - [`analyze`]: one file through the metering engine.
+//! - [`report`]: the JSON shape ([`report::AnalysisReport`]) and the readable table.
+//! - [`guard`]: keeps a decoder panic on a malformed file from ending a batch.
+
+pub mod analyze;
+mod container;
+pub mod decode;
+pub mod guard;
+pub mod report;
+
+pub use analyze::{analyze_file, Analysis, AnalyzeError, AnalyzeOptions};
+pub use report::AnalysisReport;
