@@ -16,6 +16,7 @@ pub mod k_weighting;
 pub mod kernels;
 pub mod layout;
 pub mod meter;
+pub mod mixes;
 pub mod platforms;
 pub mod readiness;
 pub mod signals;

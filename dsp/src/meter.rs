@@ -173,7 +173,10 @@ pub struct Meter {
     overs: u64,
     overs_0db: u64,
     hop_true_peak: f32,
+    hop_sample_peak: f32,
+    sub_sample_peak: f32,
     peak_histogram: [u32; PEAK_BINS],
+    sample_peak_histogram: [u32; PEAK_BINS],
     non_finite: u64,
     total_corr: CorrelationSums,
     total_corr_low: CorrelationSums,
@@ -266,7 +269,10 @@ impl Meter {
             overs: 0,
             overs_0db: 0,
             hop_true_peak: 0.0,
+            hop_sample_peak: 0.0,
+            sub_sample_peak: 0.0,
             peak_histogram: [0; PEAK_BINS],
+            sample_peak_histogram: [0; PEAK_BINS],
             non_finite: 0,
             total_corr: CorrelationSums::default(),
             total_corr_low: CorrelationSums::default(),
@@ -329,6 +335,7 @@ impl Meter {
         self.subblock_pos = 0;
         self.sub_power = 0.0;
         self.sub_true_peak = 0.0;
+        self.sub_sample_peak = 0.0;
         self.sub_corr = CorrelationSums::default();
         self.sub_corr_low = CorrelationSums::default();
         self.hop_corr = CorrelationSums::default();
@@ -355,7 +362,10 @@ impl Meter {
         self.overs = 0;
         self.overs_0db = 0;
         self.hop_true_peak = 0.0;
+        self.hop_sample_peak = 0.0;
+        self.sub_sample_peak = 0.0;
         self.peak_histogram = [0; PEAK_BINS];
+        self.sample_peak_histogram = [0; PEAK_BINS];
         self.non_finite = 0;
         self.total_corr = CorrelationSums::default();
         self.total_corr_low = CorrelationSums::default();
@@ -461,6 +471,7 @@ impl Meter {
         for c in 0..self.channels {
             let s = stats[c];
             self.sample_peak_since[c] = self.sample_peak_since[c].max(s.peak);
+            self.sub_sample_peak = self.sub_sample_peak.max(s.peak);
             if live {
                 self.sample_peak_max[c] = self.sample_peak_max[c].max(s.peak);
                 self.sum[c] += s.sum;
@@ -671,14 +682,12 @@ impl Meter {
             .decay_add(self.corr_decay, &self.sub_corr_low);
 
         self.hop_true_peak = self.hop_true_peak.max(self.sub_true_peak);
+        self.hop_sample_peak = self.hop_sample_peak.max(self.sub_sample_peak);
         if self.subblocks_done % HOP_SUBBLOCKS == 0 {
             if live {
                 if self.momentary_power >= lufs_to_power(ABSOLUTE_GATE_LUFS) {
-                    if let Some(db) = amplitude_to_db(self.hop_true_peak as f64) {
-                        let bin = ((db - PEAK_HIST_MIN_DBTP) / PEAK_BIN_DB).floor();
-                        let bin = (bin.max(0.0) as usize).min(PEAK_BINS - 1);
-                        self.peak_histogram[bin] += 1;
-                    }
+                    add_to_peak_histogram(&mut self.peak_histogram, self.hop_true_peak);
+                    add_to_peak_histogram(&mut self.sample_peak_histogram, self.hop_sample_peak);
                 }
                 if self.subblocks_done >= MOMENTARY_SUBBLOCKS as u64 {
                     self.integrated.add(self.momentary_power);
@@ -698,10 +707,12 @@ impl Meter {
             }
             self.hop_corr = CorrelationSums::default();
             self.hop_true_peak = 0.0;
+            self.hop_sample_peak = 0.0;
         }
 
         self.sub_power = 0.0;
         self.sub_true_peak = 0.0;
+        self.sub_sample_peak = 0.0;
         self.sub_corr = CorrelationSums::default();
         self.sub_corr_low = CorrelationSums::default();
         self.subblock_pos = 0;
@@ -883,6 +894,7 @@ impl Meter {
             non_finite_samples: self.non_finite,
             spectrum_db: lt,
             peak_histogram: self.peak_histogram,
+            sample_peak_histogram: self.sample_peak_histogram,
         }
     }
 
@@ -967,6 +979,14 @@ impl Meter {
                 .map(|(&hz, db)| SpectrumBand { hz, db })
                 .collect(),
         }
+    }
+}
+
+/// Counts a 100 ms window's peak in a 0.1 dB histogram (see [`crate::readiness`]).
+fn add_to_peak_histogram(histogram: &mut [u32; PEAK_BINS], peak: f32) {
+    if let Some(db) = amplitude_to_db(peak as f64) {
+        let bin = ((db - PEAK_HIST_MIN_DBTP) / PEAK_BIN_DB).floor();
+        histogram[(bin.max(0.0) as usize).min(PEAK_BINS - 1)] += 1;
     }
 }
 

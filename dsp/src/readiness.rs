@@ -45,8 +45,8 @@ pub const PINNED_FRACTION_WARN: f64 = 0.10;
 pub const PINNED_FRACTION_FAIL: f64 = 0.25;
 /// Dynamics: a mix's PLR below this is over-compressed (dB).
 pub const MIX_PLR_WARN_DB: f64 = 9.0;
-/// Dynamics / limiting: PLR below this with pinned peaks fails a mix (dB).
-pub const MIX_PLR_FAIL_DB: f64 = 7.0;
+/// Limiting: PLR below this with pinned peaks fails a mix (dB).
+pub const MIX_PLR_FAIL_DB: f64 = 10.0;
 /// Dynamics: LRA above this means uneven sections (LU).
 pub const LRA_WIDE_LU: f64 = 15.0;
 /// Dynamics: LRA below this with a loud level means squashed (LU).
@@ -67,8 +67,11 @@ pub const MUD_BAND_HZ: (f64, f64) = (200.0, 500.0);
 pub const HARSH_BAND_HZ: (f64, f64) = (2_000.0, 5_000.0);
 /// Sub-bass region (Hz).
 pub const SUB_BASS_HZ: (f64, f64) = (20.0, 60.0);
-/// Range the reference tilt is fitted over (Hz); the regions above are left out of the fit.
-pub const TILT_FIT_HZ: (f64, f64) = (60.0, 12_000.0);
+/// Tilt of a typical mix's spectrum (per-bin power, dB per octave): the slope that makes a
+/// balanced mix read flat, and the editor's default display slope.
+pub const REFERENCE_TILT_DB_PER_OCTAVE: f64 = 4.5;
+/// Range whose median (after the tilt) is the reference level (Hz).
+pub const REFERENCE_RANGE_HZ: (f64, f64) = (100.0, 10_000.0);
 /// DC offset that warns (dBFS).
 pub const DC_WARN_DBFS: f64 = -60.0;
 /// DC offset that fails (dBFS).
@@ -125,6 +128,8 @@ pub struct ReadinessStats {
     pub spectrum_db: [Option<f64>; BAND_COUNT],
     /// Histogram of the max true peak of every non-silent 100 ms window.
     pub peak_histogram: [u32; PEAK_BINS],
+    /// Histogram of the max sample peak of every non-silent 100 ms window.
+    pub sample_peak_histogram: [u32; PEAK_BINS],
 }
 
 impl Default for ReadinessStats {
@@ -149,6 +154,7 @@ impl Default for ReadinessStats {
             non_finite_samples: 0,
             spectrum_db: [None; BAND_COUNT],
             peak_histogram: [0; PEAK_BINS],
+            sample_peak_histogram: [0; PEAK_BINS],
         }
     }
 }
@@ -160,21 +166,28 @@ impl ReadinessStats {
     }
 
     /// Fraction of the loud 100 ms windows whose peak sits within [`PINNED_WINDOW_DB`] of the
-    /// maximum: high when a limiter or clipper holds every peak at one ceiling.
+    /// maximum: high when a limiter or clipper holds every peak at one ceiling. Sample peaks and
+    /// true peaks are both looked at (sample-peak limiters pin one, true-peak limiters the other);
+    /// the higher fraction counts.
     pub fn pinned_fraction(&self) -> Option<f64> {
-        let top = self.peak_histogram.iter().rposition(|&c| c > 0)?;
-        let pinned_bins = (PINNED_WINDOW_DB / PEAK_BIN_DB).round() as usize;
-        let loud_bins = (LOUD_WINDOW_RANGE_DB / PEAK_BIN_DB).round() as usize;
-        let pinned: u64 = self.peak_histogram[top.saturating_sub(pinned_bins)..=top]
-            .iter()
-            .map(|&c| c as u64)
-            .sum();
-        let loud: u64 = self.peak_histogram[top.saturating_sub(loud_bins)..=top]
-            .iter()
-            .map(|&c| c as u64)
-            .sum();
-        (loud >= 20).then(|| pinned as f64 / loud as f64)
+        match (
+            pinned_in(&self.peak_histogram),
+            pinned_in(&self.sample_peak_histogram),
+        ) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
     }
+}
+
+fn pinned_in(histogram: &[u32; PEAK_BINS]) -> Option<f64> {
+    let top = histogram.iter().rposition(|&c| c > 0)?;
+    let pinned_bins = (PINNED_WINDOW_DB / PEAK_BIN_DB).round() as usize;
+    let loud_bins = (LOUD_WINDOW_RANGE_DB / PEAK_BIN_DB).round() as usize;
+    let count = |from: usize| -> u64 { histogram[from..=top].iter().map(|&c| c as u64).sum() };
+    let pinned = count(top.saturating_sub(pinned_bins));
+    let loud = count(top.saturating_sub(loud_bins));
+    (loud >= 20).then(|| pinned as f64 / loud as f64)
 }
 
 /// What the producer asks.
@@ -485,7 +498,7 @@ fn limiting(s: &ReadinessStats, profile: Profile) -> Finding {
     let severity = match profile {
         Profile::Master if limited => Severity::Info,
         Profile::Master => Severity::Ok,
-        Profile::Mix if pinned >= PINNED_FRACTION_FAIL && plr < MIX_PLR_WARN_DB => Severity::Fail,
+        Profile::Mix if pinned >= PINNED_FRACTION_FAIL && plr < MIX_PLR_FAIL_DB => Severity::Fail,
         Profile::Mix if limited => Severity::Warn,
         Profile::Mix => Severity::Ok,
     };
@@ -638,35 +651,35 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
     )
 }
 
-/// Band levels with a straight line (dB over log2 f) fitted outside the checked regions; returns
-/// (mean residual in a region) for mud, harshness and sub-bass.
+/// Band levels measured against the tilt of a typical mix: each band is raised by
+/// [`REFERENCE_TILT_DB_PER_OCTAVE`] per octave above 1 kHz (so a balanced mix reads flat, as on the
+/// editor's spectrum) and compared with the median of those levels over [`REFERENCE_RANGE_HZ`].
+/// Returns the mean excess in the mud, harshness and sub-bass regions.
 fn spectral_residuals(s: &ReadinessStats) -> Option<[f64; 3]> {
     let centres = band_centers_hz();
     let in_range = |f: f64, (lo, hi): (f64, f64)| f >= lo && f <= hi;
-    let mut n = 0.0;
-    let (mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0);
-    for (f, db) in centres.iter().zip(s.spectrum_db) {
-        let Some(db) = db else { continue };
-        if in_range(*f, TILT_FIT_HZ) && !in_range(*f, MUD_BAND_HZ) && !in_range(*f, HARSH_BAND_HZ) {
-            let x = f.log2();
-            n += 1.0;
-            sx += x;
-            sy += db;
-            sxx += x * x;
-            sxy += x * db;
-        }
-    }
-    if n < 8.0 {
+    let corrected: Vec<(f64, f64)> = centres
+        .iter()
+        .zip(s.spectrum_db)
+        .filter_map(|(&f, db)| {
+            db.map(|d| (f, d + REFERENCE_TILT_DB_PER_OCTAVE * (f / 1000.0).log2()))
+        })
+        .collect();
+    let mut reference: Vec<f64> = corrected
+        .iter()
+        .filter(|(f, _)| in_range(*f, REFERENCE_RANGE_HZ))
+        .map(|&(_, d)| d)
+        .collect();
+    if reference.len() < 8 {
         return None;
     }
-    let slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-    let intercept = (sy - slope * sx) / n;
+    reference.sort_by(f64::total_cmp);
+    let median = reference[reference.len() / 2];
     let region = |r: (f64, f64)| -> Option<f64> {
-        let v: Vec<f64> = centres
+        let v: Vec<f64> = corrected
             .iter()
-            .zip(s.spectrum_db)
-            .filter(|(f, _)| in_range(**f, r))
-            .filter_map(|(f, db)| db.map(|d| d - (intercept + slope * f.log2())))
+            .filter(|(f, _)| in_range(*f, r))
+            .map(|&(_, d)| d - median)
             .collect();
         (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
     };
@@ -704,7 +717,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
             Severity::Warn,
             Some(mud),
             Some(SPECTRAL_EXCESS_WARN_DB),
-            format!("{mud:.1} dB build-up in 200-500 Hz (mud) over the mix's overall tilt"),
+            format!("{mud:.1} dB build-up in 200-500 Hz (mud) over a balanced mix's tilt"),
             "find the tracks that pile up in 200-500 Hz (guitars, keys, pads, vocals' low end) and cut there with EQ",
         )
     } else if sub.abs() >= SUB_BASS_DEVIATION_INFO_DB {
@@ -743,7 +756,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
             Severity::Warn,
             Some(harsh),
             Some(SPECTRAL_EXCESS_WARN_DB),
-            format!("{harsh:.1} dB excess in 2-5 kHz over the mix's tilt: may sound harsh"),
+            format!("{harsh:.1} dB excess in 2-5 kHz over a balanced mix's tilt: may sound harsh"),
             "look for resonances in 2-5 kHz (vocals, guitars, cymbals) and tame them with EQ or a de-esser",
         )
     } else {

@@ -1,0 +1,151 @@
+//! The readiness rules on synthetic mixes (dsp::mixes): each fault on its side of the threshold.
+
+use preflight_dsp::mixes::{self, clean_mix};
+use preflight_dsp::platforms::{platform, PLATFORMS};
+use preflight_dsp::readiness::{evaluate, Profile, Report, Severity, Verdict};
+use preflight_dsp::{ChannelLayout, Meter, MeterConfig};
+
+const RATE: u32 = 48_000;
+const SECONDS: f64 = 30.0;
+
+fn judge(signal: &[Vec<f32>], profile: Profile) -> Report {
+    let mut m = Meter::new(MeterConfig::new(RATE, ChannelLayout::Stereo, 1024)).expect("valid");
+    for start in (0..signal[0].len()).step_by(1024) {
+        let end = (start + 1024).min(signal[0].len());
+        m.process(&[&signal[0][start..end], &signal[1][start..end]]);
+    }
+    let stats = m.readiness_stats();
+    evaluate(&stats, profile, &PLATFORMS[0], None)
+}
+
+fn severity(r: &Report, id: &str) -> Severity {
+    r.findings
+        .iter()
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| panic!("no {id} finding in {:#?}", r.findings))
+        .severity
+}
+
+fn describe(r: &Report) -> String {
+    r.findings
+        .iter()
+        .map(|f| format!("{} {:?} {:?}: {}", f.id, f.severity, f.value, f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn clean_mix_near_minus_4_5_dbtp_is_ready() {
+    let mix = clean_mix(RATE, SECONDS, 1);
+    let r = judge(&mix, Profile::Mix);
+    println!("{}", describe(&r));
+    assert_eq!(r.verdict, Verdict::Ready, "{}", describe(&r));
+    for id in [
+        "headroom",
+        "clipping",
+        "limiting",
+        "mix_loudness",
+        "mono_compat",
+        "low_end",
+        "harshness",
+        "dc_offset",
+    ] {
+        assert!(severity(&r, id) <= Severity::Info, "{id}: {}", describe(&r));
+    }
+}
+
+#[test]
+fn six_db_hotter_fails_headroom() {
+    let mut mix = clean_mix(RATE, SECONDS, 1);
+    mixes::gain(&mut mix, 6.0);
+    let r = judge(&mix, Profile::Mix);
+    assert_eq!(severity(&r, "headroom"), Severity::Fail, "{}", describe(&r));
+    assert_eq!(r.verdict, Verdict::NotReady);
+}
+
+#[test]
+fn brickwall_limiter_trips_limiting() {
+    let mut mix = clean_mix(RATE, SECONDS, 1);
+    mixes::gain(&mut mix, 12.0);
+    mixes::brickwall_limit(&mut mix, RATE, -1.0, 80.0);
+    let r = judge(&mix, Profile::Mix);
+    println!("{}", describe(&r));
+    assert!(
+        severity(&r, "limiting") >= Severity::Warn,
+        "{}",
+        describe(&r)
+    );
+    // The same master judged as a master: limiting is expected there.
+    let m = judge(&mix, Profile::Master);
+    assert_eq!(severity(&m, "limiting"), Severity::Info);
+}
+
+#[test]
+fn polarity_inverted_channels_fail_mono_compat() {
+    let mut mix = clean_mix(RATE, SECONDS, 1);
+    mixes::invert_right_from_left(&mut mix);
+    let r = judge(&mix, Profile::Mix);
+    assert_eq!(
+        severity(&r, "mono_compat"),
+        Severity::Fail,
+        "{}",
+        describe(&r)
+    );
+}
+
+#[test]
+fn bell_at_300_hz_trips_low_end() {
+    let mut mix = clean_mix(RATE, SECONDS, 1);
+    mixes::peaking_eq(&mut mix, RATE, 300.0, 8.0, 1.0);
+    mixes::normalise_peak(&mut mix, -4.7);
+    let r = judge(&mix, Profile::Mix);
+    println!("{}", describe(&r));
+    assert_eq!(severity(&r, "low_end"), Severity::Warn, "{}", describe(&r));
+}
+
+#[test]
+fn bump_at_3_khz_trips_harshness() {
+    let mut mix = clean_mix(RATE, SECONDS, 1);
+    mixes::peaking_eq(&mut mix, RATE, 3_000.0, 8.0, 1.0);
+    mixes::normalise_peak(&mut mix, -4.7);
+    let r = judge(&mix, Profile::Mix);
+    println!("{}", describe(&r));
+    assert_eq!(
+        severity(&r, "harshness"),
+        Severity::Warn,
+        "{}",
+        describe(&r)
+    );
+}
+
+#[test]
+fn dc_offset_trips_dc_offset() {
+    let mut mix = clean_mix(RATE, SECONDS, 1);
+    mixes::add_dc(&mut mix, 0.005);
+    let r = judge(&mix, Profile::Mix);
+    assert!(
+        severity(&r, "dc_offset") >= Severity::Warn,
+        "{}",
+        describe(&r)
+    );
+}
+
+#[test]
+fn master_profile_checks_the_platform_ceiling() {
+    let mut mix = clean_mix(RATE, SECONDS, 1);
+    mixes::gain(&mut mix, 12.0);
+    mixes::brickwall_limit(&mut mix, RATE, -0.3, 80.0);
+    let stats = {
+        let mut m = Meter::new(MeterConfig::new(RATE, ChannelLayout::Stereo, 1024)).expect("valid");
+        m.process(&[&mix[0], &mix[1]]);
+        m.readiness_stats()
+    };
+    let r = evaluate(
+        &stats,
+        Profile::Master,
+        platform("spotify").expect("known"),
+        None,
+    );
+    assert_eq!(severity(&r, "headroom"), Severity::Fail, "{}", describe(&r));
+    assert!(r.findings.iter().all(|f| f.id != "mix_loudness"));
+}
