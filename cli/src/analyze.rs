@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use preflight_dsp::readiness::{FileFormat, ReadinessStats};
 use preflight_dsp::{ChannelLayout, Meter, MeterConfig, MeterError};
 
 use crate::decode::{AudioStream, DecodeError, Truncation};
@@ -47,6 +48,10 @@ pub enum AnalyzeError {
 pub struct Analysis {
     /// The measurements.
     pub report: AnalysisReport,
+    /// What the readiness rules read (see `preflight check`).
+    pub readiness: ReadinessStats,
+    /// How the file stores its samples, for the `format` check.
+    pub file_format: FileFormat,
     /// Things the user should know about the measurement (one line each, no file name).
     pub warnings: Vec<String>,
 }
@@ -111,7 +116,19 @@ pub fn analyze_file(
         FormatReport::from(&info.format),
         &summary,
     );
-    Ok(Analysis { report, warnings })
+    let file_format = FileFormat {
+        codec: info.format.codec.clone(),
+        bits_per_sample: info.format.bits_per_sample,
+        float: info.format.float,
+        // Every codec this tool decodes (PCM, FLAC) is lossless.
+        lossy: false,
+    };
+    Ok(Analysis {
+        report,
+        readiness: summary.readiness,
+        file_format,
+        warnings,
+    })
 }
 
 fn describe_truncation(t: &Truncation, sample_rate_hz: u32) -> String {

@@ -4,9 +4,11 @@
 //! - [`decode`]: streaming WAV/AIFF/FLAC decoding to interleaved `f32`.
 //! - [`analyze`]: one file through the metering engine.
 //! - [`report`]: the JSON shape ([`report::AnalysisReport`]) and the readable table.
+//! - [`check`]: the readiness report of `preflight check` ([`check::CheckReport`]).
 //! - [`guard`]: keeps a decoder panic on a malformed file from ending a batch.
 
 pub mod analyze;
+pub mod check;
 mod container;
 pub mod decode;
 pub mod guard;

@@ -1,14 +1,16 @@
 //! `preflight`: measure audio files with the Preflight metering engine.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use clap::{Args, Parser, Subcommand};
 
+use preflight_cli::check::{check, to_text, CheckReport, Style};
 use preflight_cli::guard;
 use preflight_cli::{analyze_file, AnalysisReport, AnalyzeOptions};
+use preflight_dsp::readiness::{Profile, Verdict};
 
 /// Exit status when at least one file could not be analysed (also clap's status for usage errors).
 const EXIT_FILE_ERROR: u8 = 2;
@@ -49,6 +51,72 @@ enum Command {
         spectrum_bands [{hz, db}]."
     )]
     Analyze(AnalyzeArgs),
+    /// Judge whether files are ready for mastering (or for release) and exit 0 / 1 / 2
+    #[command(
+        long_about = "Judge whether files are ready for mastering (profile mix, the default) or \
+        ready for release on a streaming platform (profile master).\n\n\
+        Prints the verdict first (ready, not ready, or insufficient: less than 10 s of \
+        non-silent audio), then the findings worst first with advice, then what every \
+        platform will do to the file: the gain it applies and the true peak after it.\n\n\
+        JSON keys: file, verdict, profile, findings [{id, severity, value, threshold, message, \
+        advice}], platforms [{id, name, target_lufs, true_peak_ceiling_dbtp, gain_db, \
+        true_peak_after_dbtp, status}], measurements (the `preflight analyze --json` object)."
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ProfileArg {
+    /// Is this mix ready to send to mastering?
+    Mix,
+    /// Is this master ready for release on the chosen platform?
+    Master,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Platforms (--platform):
+  spotify, apple_music, amazon_music, youtube, tidal, deezer, ebu_r128, atsc_a85, aes_streaming
+
+Exit status:
+  0  every file is ready
+  1  at least one file is not ready or has too little audio to judge
+  2  at least one file could not be analysed (or the command line was invalid)")]
+struct CheckArgs {
+    /// Audio files to judge (WAV, AIFF/AIFC, FLAC)
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+
+    /// What to judge against
+    #[arg(long, value_enum, default_value = "mix")]
+    profile: ProfileArg,
+
+    /// Platform whose ceiling the master profile checks (the table lists them all)
+    #[arg(long, default_value = "spotify", value_parser = parse_platform)]
+    platform: String,
+
+    /// Print JSON: an object for one FILE, an array for several
+    #[arg(long)]
+    json: bool,
+
+    /// Measure truncated files up to where they end instead of refusing them
+    #[arg(long)]
+    allow_truncated: bool,
+}
+
+fn parse_platform(id: &str) -> Result<String, String> {
+    if preflight_dsp::platforms::platform(id).is_some() {
+        Ok(id.to_string())
+    } else {
+        let known: Vec<&str> = preflight_dsp::platforms::PLATFORMS
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        Err(format!(
+            "unknown platform '{id}' (known: {})",
+            known.join(", ")
+        ))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +162,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Analyze(args) => run_analyze(&args),
+        Command::Check(args) => run_check(&args),
     }
 }
 
@@ -103,36 +172,110 @@ fn report_line(message: &str) {
     let _ = writeln!(io::stderr().lock(), "preflight: {flat}");
 }
 
+/// Analyses one file, turning a decoder panic into an error; prints its warnings.
+fn analyze_one(
+    path: &std::path::Path,
+    options: &AnalyzeOptions,
+) -> anyhow::Result<preflight_cli::Analysis> {
+    let name = path.display().to_string();
+    let analysis = guard::catch_panic(|| analyze_file(path, &name, options))
+        .map_err(|panic| anyhow!("internal error (please report it): {panic}"))
+        .and_then(|r| r.map_err(anyhow::Error::from))
+        .with_context(|| name.clone())?;
+    for warning in &analysis.warnings {
+        report_line(&format!("{name}: warning: {warning}"));
+    }
+    Ok(analysis)
+}
+
+/// Prints the JSON of the reports: one object for one FILE (nothing if it failed), an array for
+/// several. Returns false if stdout is gone, and reports a serialisation failure as a failed file.
+fn print_json<T: serde::Serialize>(file_count: usize, reports: &[T], failed: &mut bool) -> bool {
+    let rendered = match (file_count, reports.first()) {
+        (1, Some(report)) => Some(serde_json::to_string_pretty(report)),
+        (1, None) => None,
+        _ => Some(serde_json::to_string_pretty(reports)),
+    };
+    match rendered {
+        Some(Ok(text)) => writeln!(io::stdout().lock(), "{text}").is_ok(),
+        Some(Err(err)) => {
+            report_line(&format!("cannot write JSON: {err}"));
+            *failed = true;
+            true
+        }
+        None => true,
+    }
+}
+
+/// Writes text to stdout; false if stdout is closed (e.g. piped into `head`).
+fn print_text(text: &str) -> bool {
+    let mut out = io::stdout().lock();
+    write!(out, "{text}").and_then(|_| out.flush()).is_ok()
+}
+
 fn run_analyze(args: &AnalyzeArgs) -> ExitCode {
     let options = AnalyzeOptions {
         allow_truncated: args.allow_truncated,
     };
     let mut reports: Vec<AnalysisReport> = Vec::new();
     let mut failed = false;
-    let mut first_table = true;
-
-    for path in &args.files {
-        let name = path.display().to_string();
-        let outcome = guard::catch_panic(|| analyze_file(path, &name, &options))
-            .map_err(|panic| anyhow!("internal error (please report it): {panic}"))
-            .and_then(|r| r.map_err(anyhow::Error::from))
-            .with_context(|| name.clone());
-        match outcome {
+    for (index, path) in args.files.iter().enumerate() {
+        match analyze_one(path, &options) {
+            Ok(analysis) if args.json => reports.push(analysis.report),
             Ok(analysis) => {
-                for warning in &analysis.warnings {
-                    report_line(&format!("{name}: warning: {warning}"));
+                let sep = if index == 0 { "" } else { "\n" };
+                if !print_text(&format!("{sep}{}", analysis.report.to_table())) {
+                    return ExitCode::from(EXIT_FILE_ERROR);
                 }
+            }
+            Err(err) => {
+                failed = true;
+                report_line(&format!("{err:#}"));
+            }
+        }
+    }
+    if args.json && !print_json(args.files.len(), &reports, &mut failed) {
+        return ExitCode::from(EXIT_FILE_ERROR);
+    }
+    if failed {
+        ExitCode::from(EXIT_FILE_ERROR)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Exit status when a file is not ready or too short to judge.
+const EXIT_NOT_READY: u8 = 1;
+
+fn run_check(args: &CheckArgs) -> ExitCode {
+    let options = AnalyzeOptions {
+        allow_truncated: args.allow_truncated,
+    };
+    let profile = match args.profile {
+        ProfileArg::Mix => Profile::Mix,
+        ProfileArg::Master => Profile::Master,
+    };
+    let Some(platform) = preflight_dsp::platforms::platform(&args.platform) else {
+        report_line(&format!("unknown platform '{}'", args.platform));
+        return ExitCode::from(EXIT_FILE_ERROR);
+    };
+    let style = Style {
+        colour: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut reports: Vec<CheckReport> = Vec::new();
+    let mut failed = false;
+    let mut not_ready = false;
+    for (index, path) in args.files.iter().enumerate() {
+        match analyze_one(path, &options) {
+            Ok(analysis) => {
+                let (report, json) = check(&analysis, profile, platform);
+                not_ready |= report.verdict != Verdict::Ready;
                 if args.json {
-                    reports.push(analysis.report);
+                    reports.push(json);
                 } else {
-                    let mut out = io::stdout().lock();
-                    let sep = if first_table { "" } else { "\n" };
-                    first_table = false;
-                    if write!(out, "{sep}{}", analysis.report.to_table())
-                        .and_then(|_| out.flush())
-                        .is_err()
-                    {
-                        // stdout closed (e.g. piped into `head`): nothing more to say.
+                    let sep = if index == 0 { "" } else { "\n" };
+                    let name = path.display().to_string();
+                    if !print_text(&format!("{sep}{}", to_text(&report, &name, style))) {
                         return ExitCode::from(EXIT_FILE_ERROR);
                     }
                 }
@@ -143,27 +286,13 @@ fn run_analyze(args: &AnalyzeArgs) -> ExitCode {
             }
         }
     }
-
-    if args.json {
-        let rendered = match (args.files.len(), reports.first()) {
-            (1, Some(report)) => Some(serde_json::to_string_pretty(report)),
-            (1, None) => None,
-            _ => Some(serde_json::to_string_pretty(&reports)),
-        };
-        match rendered {
-            Some(Ok(text)) if writeln!(io::stdout().lock(), "{text}").is_err() => {
-                return ExitCode::from(EXIT_FILE_ERROR);
-            }
-            Some(Err(err)) => {
-                report_line(&format!("cannot write JSON: {err}"));
-                failed = true;
-            }
-            _ => {}
-        }
+    if args.json && !print_json(args.files.len(), &reports, &mut failed) {
+        return ExitCode::from(EXIT_FILE_ERROR);
     }
-
     if failed {
         ExitCode::from(EXIT_FILE_ERROR)
+    } else if not_ready {
+        ExitCode::from(EXIT_NOT_READY)
     } else {
         ExitCode::SUCCESS
     }
