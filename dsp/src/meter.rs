@@ -23,7 +23,7 @@ use crate::layout::{ChannelLayout, MAX_CHANNELS};
 use crate::readiness::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
 use crate::snapshot::{Snapshot, SpectrumBand, Summary};
 use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
-use crate::true_peak::{TruePeak, TAPS};
+use crate::true_peak::{TruePeak, MAX_TAPS};
 use crate::units::{
     amplitude_to_db, db_to_amplitude, lufs_to_power, power_ratio_db, power_to_lufs,
 };
@@ -47,7 +47,7 @@ const LOUD_CORRELATION_BINS: usize = 100;
 /// Frames handled in one internal pass (bounded work between sub-block boundaries).
 const CHUNK_FRAMES: usize = 1024;
 /// History kept in front of each channel's chunk for the true-peak interpolator.
-const HISTORY: usize = TAPS - 1;
+const HISTORY: usize = MAX_TAPS - 1;
 
 /// What the spectrum analyser computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -509,7 +509,7 @@ impl Meter {
 
         // True peak.
         for c in 0..self.channels {
-            let buf = &self.scratch[c][..HISTORY + n];
+            let buf = &self.scratch[c][HISTORY + 1 - self.true_peak.taps()..HISTORY + n];
             let m = self.true_peak.block_max(buf, n).max(stats[c].peak);
             self.true_peak_since[c] = self.true_peak_since[c].max(m);
             self.sub_true_peak = self.sub_true_peak.max(m);
@@ -523,7 +523,7 @@ impl Meter {
                     let over = self.true_peak.count_over(buf, n, 1.0);
                     if let (Some(f), Some(l)) = (over.first, over.last) {
                         self.overs_0db += over.count;
-                        let lag = (TAPS / 2) as u64;
+                        let lag = (self.true_peak.taps() / 2) as u64;
                         let at = |i: usize| (self.frames + i as u64).saturating_sub(lag);
                         self.note_clip(at(f), at(l));
                     }

@@ -1,8 +1,9 @@
 //! True peak, ITU-R BS.1770-4 Annex 2.
 //!
 //! The signal is oversampled 4x below 88.2 kHz, 2x from 88.2 kHz up to 176.4 kHz, and not at all
-//! from 176.4 kHz up (the Annex's "at least" factors), by a polyphase interpolator with 12 taps per
-//! phase, like the Annex's 48-tap example. The prototype is a Kaiser-windowed sinc centred on a
+//! from 176.4 kHz up (the Annex's "at least" factors), by a polyphase interpolator: 12 taps per
+//! phase at 4x, like the Annex's 48-tap example, and 24 at 2x (the same work per sample, for a
+//! sharper filter where only one phase is interpolated). The prototype is a Kaiser-windowed sinc centred on a
 //! tap, so phase 0 reproduces the input samples exactly and only the other phases are computed;
 //! the sample peak covers phase 0. Each phase is normalised to unity gain at DC.
 //!
@@ -10,10 +11,12 @@
 //! build runs on any x86-64) it computes eight outputs of one phase per step with the phase's
 //! coefficients held in registers.
 
-/// Taps per polyphase branch.
-pub const TAPS: usize = 12;
-/// Most oversampling phases that are computed (4x minus the identity phase).
-const MAX_PHASES: usize = 3;
+/// Taps per polyphase branch at 4x.
+pub const TAPS_4X: usize = 12;
+/// Taps per polyphase branch at 2x.
+pub const TAPS_2X: usize = 24;
+/// The most taps any branch has: the history a caller keeps is `MAX_TAPS - 1`.
+pub const MAX_TAPS: usize = TAPS_2X;
 /// Kaiser window shape of the prototype (see `interpolator_reads_within_annex_tolerance`).
 const KAISER_BETA: f64 = 4.5;
 
@@ -28,14 +31,48 @@ pub fn oversampling_factor(sample_rate_hz: u32) -> usize {
     }
 }
 
-/// The interpolation filter for one sample rate. Stateless: the caller keeps `TAPS - 1` samples
-/// of history in front of each block (see [`TruePeak::block_max`]).
+/// The interpolation filter for one sample rate. Stateless: the caller keeps [`Self::taps`]` - 1`
+/// samples of history in front of each block (see [`TruePeak::block_max`]).
 #[derive(Debug, Clone)]
 pub struct TruePeak {
     factor: usize,
-    /// Coefficients of phases 1..factor, ordered oldest input sample first.
-    coefs: [[f32; TAPS]; MAX_PHASES],
+    /// Phases 1..4 at 4x, ordered oldest input sample first.
+    coefs_4x: [[f32; TAPS_4X]; 3],
+    /// Phase 1 at 2x.
+    coefs_2x: [[f32; TAPS_2X]; 1],
     use_avx_fma: bool,
+}
+
+/// Designs phases 1..factor of a Kaiser-windowed sinc centred on a tap, `T` taps per phase,
+/// each phase normalised to unity DC gain.
+fn design<const T: usize>(factor: usize, out: &mut [[f32; T]]) {
+    let len = factor * T;
+    let centre = (factor * T / 2) as f64;
+    let proto: Vec<f64> = (0..len)
+        .map(|n| {
+            let t = (n as f64 - centre) / factor as f64;
+            let sinc = if t == 0.0 {
+                1.0
+            } else {
+                (std::f64::consts::PI * t).sin() / (std::f64::consts::PI * t)
+            };
+            let r = (n as f64 - centre) / centre;
+            let w = if r.abs() <= 1.0 {
+                bessel_i0(KAISER_BETA * (1.0 - r * r).sqrt()) / bessel_i0(KAISER_BETA)
+            } else {
+                0.0
+            };
+            sinc * w
+        })
+        .collect();
+    for (p, phase) in (1..factor).zip(out.iter_mut()) {
+        // Phase p weights x[n - k] by proto[p + factor * k]; store oldest first.
+        let taps: Vec<f64> = (0..T).map(|k| proto[p + factor * k]).collect();
+        let dc: f64 = taps.iter().sum();
+        for (j, c) in phase.iter_mut().enumerate() {
+            *c = (taps[T - 1 - j] / dc) as f32;
+        }
+    }
 }
 
 fn bessel_i0(x: f64) -> f64 {
@@ -53,44 +90,20 @@ fn bessel_i0(x: f64) -> f64 {
 }
 
 impl TruePeak {
-    /// Designs the interpolator for `sample_rate_hz`. Allocates nothing; not needed on the audio
-    /// thread.
+    /// Designs the interpolator for `sample_rate_hz`. Not needed on the audio thread.
     pub fn new(sample_rate_hz: u32) -> Self {
         let factor = oversampling_factor(sample_rate_hz);
-        let mut coefs = [[0f32; TAPS]; MAX_PHASES];
-        if factor > 1 {
-            let len = factor * TAPS;
-            let centre = (factor * TAPS / 2) as f64;
-            let half_width = centre;
-            let proto: Vec<f64> = (0..len)
-                .map(|n| {
-                    let t = (n as f64 - centre) / factor as f64;
-                    let sinc = if t == 0.0 {
-                        1.0
-                    } else {
-                        (std::f64::consts::PI * t).sin() / (std::f64::consts::PI * t)
-                    };
-                    let r = (n as f64 - centre) / half_width;
-                    let w = if r.abs() <= 1.0 {
-                        bessel_i0(KAISER_BETA * (1.0 - r * r).sqrt()) / bessel_i0(KAISER_BETA)
-                    } else {
-                        0.0
-                    };
-                    sinc * w
-                })
-                .collect();
-            for p in 1..factor {
-                // Phase p weights x[n - k] by proto[p + factor * k]; store oldest first.
-                let taps: Vec<f64> = (0..TAPS).map(|k| proto[p + factor * k]).collect();
-                let dc: f64 = taps.iter().sum();
-                for (j, c) in coefs[p - 1].iter_mut().enumerate() {
-                    *c = (taps[TAPS - 1 - j] / dc) as f32;
-                }
-            }
+        let mut coefs_4x = [[0f32; TAPS_4X]; 3];
+        let mut coefs_2x = [[0f32; TAPS_2X]; 1];
+        match factor {
+            4 => design(4, &mut coefs_4x),
+            2 => design(2, &mut coefs_2x),
+            _ => {}
         }
         Self {
             factor,
-            coefs,
+            coefs_4x,
+            coefs_2x,
             use_avx_fma: detect_avx_fma(),
         }
     }
@@ -100,54 +113,79 @@ impl TruePeak {
         self.factor
     }
 
+    /// Taps per phase (history the caller keeps: one less).
+    pub fn taps(&self) -> usize {
+        match self.factor {
+            4 => TAPS_4X,
+            2 => TAPS_2X,
+            _ => 1,
+        }
+    }
+
     /// Forces the portable kernel (for tests comparing the two).
     pub fn set_portable(&mut self) {
         self.use_avx_fma = false;
     }
 
-    /// Largest |interpolated value| between the samples of a block. `buf` holds `TAPS - 1`
-    /// samples of history followed by the block's `n` samples (`buf.len() >= n + TAPS - 1`).
-    /// The input samples themselves (phase 0) are not included: combine with the sample peak.
+    /// Largest |interpolated value| between the samples of a block. `buf` holds
+    /// [`Self::taps`]` - 1` samples of history followed by the block's `n` samples. The input
+    /// samples themselves (phase 0) are not included: combine with the sample peak.
     /// Real-time safe.
     #[inline]
     pub fn block_max(&self, buf: &[f32], n: usize) -> f32 {
-        let phases = self.factor - 1;
-        if phases == 0 || n == 0 || buf.len() < n + TAPS - 1 {
+        match self.factor {
+            4 => self.kernel(buf, n, &self.coefs_4x),
+            2 => self.kernel(buf, n, &self.coefs_2x),
+            _ => 0.0,
+        }
+    }
+
+    #[inline]
+    fn kernel<const T: usize>(&self, buf: &[f32], n: usize, coefs: &[[f32; T]]) -> f32 {
+        if n == 0 || buf.len() < n + T - 1 {
             return 0.0;
         }
         #[cfg(target_arch = "x86_64")]
         if self.use_avx_fma {
             // SAFETY: the CPU supports AVX and FMA (checked at construction), and the bounds
             // were checked above.
-            return unsafe { avx::block_max(buf, n, &self.coefs[..phases]) };
+            return unsafe { avx::block_max(buf, n, coefs) };
         }
-        portable_block_max(buf, n, &self.coefs[..phases])
+        portable_block_max(buf, n, coefs)
     }
 
     /// Values in the block (samples and interpolated values) whose magnitude exceeds
     /// `threshold`, with the block positions of the first and last. Scalar: called only for
     /// blocks whose maximum is above it. Real-time safe.
     pub fn count_over(&self, buf: &[f32], n: usize, threshold: f32) -> Overs {
-        let mut overs = Overs::default();
-        if buf.len() < n + TAPS - 1 {
-            return overs;
+        match self.factor {
+            4 => count_over(buf, n, threshold, &self.coefs_4x),
+            2 => count_over(buf, n, threshold, &self.coefs_2x),
+            _ => count_over::<1>(buf, n, threshold, &[]),
         }
-        for i in 0..n {
-            let window = &buf[i..i + TAPS];
-            // Phase 0 is the sample at the filter centre: x[n - TAPS/2], stored oldest first.
-            let mut here = u64::from(window[TAPS - 1 - TAPS / 2].abs() > threshold);
-            for c in &self.coefs[..self.factor - 1] {
-                let y: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
-                here += u64::from(y.abs() > threshold);
-            }
-            if here > 0 {
-                overs.count += here;
-                overs.first.get_or_insert(i);
-                overs.last = Some(i);
-            }
-        }
-        overs
     }
+}
+
+fn count_over<const T: usize>(buf: &[f32], n: usize, threshold: f32, coefs: &[[f32; T]]) -> Overs {
+    let mut overs = Overs::default();
+    if buf.len() < n + T - 1 {
+        return overs;
+    }
+    for i in 0..n {
+        let window = &buf[i..i + T];
+        // Phase 0 is the sample at the filter centre: x[n - T/2], stored oldest first.
+        let mut here = u64::from(window[T - 1 - T / 2].abs() > threshold);
+        for c in coefs {
+            let y: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
+            here += u64::from(y.abs() > threshold);
+        }
+        if here > 0 {
+            overs.count += here;
+            overs.first.get_or_insert(i);
+            overs.last = Some(i);
+        }
+    }
+    overs
 }
 
 /// Result of [`TruePeak::count_over`].
@@ -161,10 +199,10 @@ pub struct Overs {
     pub last: Option<usize>,
 }
 
-fn portable_block_max(buf: &[f32], n: usize, coefs: &[[f32; TAPS]]) -> f32 {
+fn portable_block_max<const T: usize>(buf: &[f32], n: usize, coefs: &[[f32; T]]) -> f32 {
     let mut m = 0f32;
     for c in coefs {
-        for window in buf[..n + TAPS - 1].windows(TAPS) {
+        for window in buf[..n + T - 1].windows(T) {
             let mut acc = 0f32;
             for (a, b) in c.iter().zip(window) {
                 acc += a * b;
@@ -191,27 +229,30 @@ fn detect_avx_fma() -> bool {
 
 #[cfg(target_arch = "x86_64")]
 mod avx {
-    use super::TAPS;
     use std::arch::x86_64::*;
 
     /// # Safety
-    /// The CPU must support AVX and FMA, and `buf.len() >= n + TAPS - 1`.
+    /// The CPU must support AVX and FMA, and `buf.len() >= n + T - 1`; `T` is even.
     #[target_feature(enable = "avx,fma")]
-    pub(super) unsafe fn block_max(buf: &[f32], n: usize, coefs: &[[f32; TAPS]]) -> f32 {
+    pub(super) unsafe fn block_max<const T: usize>(
+        buf: &[f32],
+        n: usize,
+        coefs: &[[f32; T]],
+    ) -> f32 {
         let ptr = buf.as_ptr();
         let abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fff_ffff));
         let mut best = _mm256_setzero_ps();
         let vector_end = n - n % 8;
         for c in coefs {
-            let k: [__m256; TAPS] = core::array::from_fn(|j| _mm256_set1_ps(c[j]));
+            let k: [__m256; T] = core::array::from_fn(|j| _mm256_set1_ps(c[j]));
             let mut i = 0;
             while i < vector_end {
-                // SAFETY: i + 7 + TAPS - 1 < n + TAPS - 1 <= buf.len().
+                // SAFETY: i + 7 + T - 1 < n + T - 1 <= buf.len().
                 let p = unsafe { ptr.add(i) };
                 let mut even = _mm256_mul_ps(k[0], unsafe { _mm256_loadu_ps(p) });
                 let mut odd = _mm256_mul_ps(k[1], unsafe { _mm256_loadu_ps(p.add(1)) });
                 let mut j = 2;
-                while j < TAPS {
+                while j < T {
                     even = _mm256_fmadd_ps(k[j], unsafe { _mm256_loadu_ps(p.add(j)) }, even);
                     odd = _mm256_fmadd_ps(k[j + 1], unsafe { _mm256_loadu_ps(p.add(j + 1)) }, odd);
                     j += 2;
@@ -226,7 +267,7 @@ mod avx {
         unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), best) };
         let mut m = lanes.iter().fold(0f32, |a, &b| a.max(b));
         if vector_end < n {
-            let tail = &buf[vector_end..n + TAPS - 1];
+            let tail = &buf[vector_end..n + T - 1];
             m = m.max(super::portable_block_max(tail, n - vector_end, coefs));
         }
         m
@@ -240,13 +281,14 @@ mod tests {
     /// Reads the true peak of a long sine the way the meter does (max of samples and phases).
     fn read_sine_dbtp(rate: u32, freq: f64, phase: f64, amplitude: f64, tp: &TruePeak) -> f64 {
         let n = 8192;
-        let mut buf = vec![0f32; n + TAPS - 1];
+        let taps = tp.taps();
+        let mut buf = vec![0f32; n + taps - 1];
         for (i, v) in buf.iter_mut().enumerate() {
             *v = (amplitude
                 * (2.0 * std::f64::consts::PI * freq * i as f64 / rate as f64 + phase).sin())
                 as f32;
         }
-        let sample_peak = buf[TAPS..].iter().fold(0f32, |a, b| a.max(b.abs()));
+        let sample_peak = buf[taps..].iter().fold(0f32, |a, b| a.max(b.abs()));
         let m = tp.block_max(&buf, n).max(sample_peak);
         20.0 * (m as f64 / amplitude).log10()
     }
@@ -281,7 +323,7 @@ mod tests {
     fn avx_and_portable_kernels_agree() {
         let mut tp = TruePeak::new(48_000);
         let mut state = 0x1234_5678u32;
-        let buf: Vec<f32> = (0..1000 + TAPS - 1)
+        let buf: Vec<f32> = (0..1000 + TAPS_4X - 1)
             .map(|_| {
                 state ^= state << 13;
                 state ^= state >> 17;
@@ -291,14 +333,18 @@ mod tests {
             .collect();
         for n in [1, 7, 8, 9, 63, 1000] {
             let fast = tp.block_max(&buf, n);
-            let slow = portable_block_max(&buf, n, &tp.coefs[..3]);
+            let slow = portable_block_max(&buf, n, &tp.coefs_4x);
             assert!((fast - slow).abs() <= 1e-5 * slow, "{n}: {fast} vs {slow}");
         }
         tp.set_portable();
         assert_eq!(
             tp.block_max(&buf, 5),
-            portable_block_max(&buf, 5, &tp.coefs[..3])
+            portable_block_max(&buf, 5, &tp.coefs_4x)
         );
+        let tp2 = TruePeak::new(96_000);
+        let fast = tp2.block_max(&buf, 977);
+        let slow = portable_block_max(&buf, 977, &tp2.coefs_2x);
+        assert!((fast - slow).abs() <= 1e-5 * slow, "{fast} vs {slow}");
     }
 
     #[test]
@@ -315,7 +361,7 @@ mod tests {
     fn counts_overs() {
         let tp = TruePeak::new(48_000);
         // fs/4 sine at 45 degrees: samples at 0.707, interpolated peaks near 1.0.
-        let buf: Vec<f32> = (0..200 + TAPS - 1)
+        let buf: Vec<f32> = (0..200 + TAPS_4X - 1)
             .map(|i| {
                 ((std::f64::consts::PI / 2.0) * i as f64 + std::f64::consts::PI / 4.0).sin() as f32
             })
