@@ -84,6 +84,18 @@ impl LoudnessHistogram {
         self.total_power = 0.0;
     }
 
+    /// Adds another histogram's blocks (for measurements split across meters). Real-time safe.
+    pub fn merge(&mut self, other: &Self) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for (a, b) in self.power_sums.iter_mut().zip(&other.power_sums) {
+            *a += b;
+        }
+        self.total_count += other.total_count;
+        self.total_power += other.total_power;
+    }
+
     /// Blocks that passed the absolute gate.
     pub fn len(&self) -> u64 {
         self.total_count

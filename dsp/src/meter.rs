@@ -838,6 +838,62 @@ impl Meter {
         }
     }
 
+    /// Absorbs the integrating measurements of `later`, a meter with the same configuration that
+    /// measured the audio that follows this one's, so a long file can be measured in parts on
+    /// several cores. `later` must have been fed at least 3 s of the audio before its part while
+    /// paused (so its filters and windows hold exactly what a single meter's would), then
+    /// resumed at a whole second of the file, where this meter's part ends. Integrated loudness,
+    /// LRA, maxima, peaks, counts, clip times, correlation and DC then match a single pass;
+    /// the long-term spectrum averages frames placed differently. Real-time safe.
+    pub fn merge_following(&mut self, later: &Meter) {
+        let offset = self.frames;
+        self.frames += later.frames;
+        self.integrated.merge(&later.integrated);
+        self.range.merge(&later.range);
+        self.caches_dirty = true;
+        self.max_momentary_power = self.max_momentary_power.max(later.max_momentary_power);
+        self.max_short_term_power = self.max_short_term_power.max(later.max_short_term_power);
+        for c in 0..MAX_CHANNELS {
+            self.true_peak_max[c] = self.true_peak_max[c].max(later.true_peak_max[c]);
+            self.true_peak_since[c] = self.true_peak_since[c].max(later.true_peak_since[c]);
+            self.sample_peak_max[c] = self.sample_peak_max[c].max(later.sample_peak_max[c]);
+            self.sample_peak_since[c] = self.sample_peak_since[c].max(later.sample_peak_since[c]);
+            self.sum[c] += later.sum[c];
+            self.sum_sq[c] += later.sum_sq[c];
+        }
+        self.clipped += later.clipped;
+        self.overs += later.overs;
+        self.overs_0db += later.overs_0db;
+        self.non_finite += later.non_finite;
+        if let Some(first) = later.first_clip_frame {
+            self.first_clip_frame.get_or_insert(first + offset);
+        }
+        if let Some(last) = later.last_clip_frame {
+            self.last_clip_frame = Some(last + offset);
+        }
+        for (a, b) in self.peak_histogram.iter_mut().zip(&later.peak_histogram) {
+            *a += b;
+        }
+        for (a, b) in self
+            .sample_peak_histogram
+            .iter_mut()
+            .zip(&later.sample_peak_histogram)
+        {
+            *a += b;
+        }
+        self.total_corr.add(&later.total_corr);
+        self.total_corr_low.add(&later.total_corr_low);
+        for (a, b) in self.loud_corr.iter_mut().zip(&later.loud_corr) {
+            a.add(b);
+        }
+        self.channels_identical &= later.channels_identical;
+        self.spectrum.merge_long_term(&later.spectrum);
+        self.momentary_power = later.momentary_power;
+        self.short_term_power = later.short_term_power;
+        self.smoothed_corr = later.smoothed_corr;
+        self.smoothed_corr_low = later.smoothed_corr_low;
+    }
+
     /// Correlation over the 100 ms hops whose block passes the relative gate (integrated - 10 LU).
     fn loud_correlation(&self, integrated: Option<f64>) -> Option<f64> {
         let i = integrated?;
@@ -1071,6 +1127,70 @@ mod tests {
         assert_eq!(s.first_clip_s, Some(0.1));
         assert_eq!(s.last_clip_s, Some(0.2));
         assert!(s.true_peak_overs >= 2);
+    }
+
+    #[test]
+    fn split_measurement_matches_a_single_pass() {
+        let rate = 44_100;
+        let secs = 20;
+        let mut l = Vec::new();
+        let mut r = Vec::new();
+        let mut s = 0x2468_ace1u32;
+        for i in 0..rate as usize * secs {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            let env = 0.2 + 0.15 * ((i as f64) / 30_000.0).sin();
+            let w = (s as f64 / u32::MAX as f64 - 0.5) * env;
+            l.push(w as f32);
+            r.push((0.6 * w + 0.1 * (i as f64 * 0.03).sin()) as f32);
+        }
+        l[300_000] = 1.2; // a clip in the second part
+        let cfg = MeterConfig::new(rate, ChannelLayout::Stereo, 4096);
+        let mut whole = Meter::new(cfg).expect("valid");
+        for (a, b) in l.chunks(4096).zip(r.chunks(4096)) {
+            whole.process(&[a, b]);
+        }
+        let split_at = rate as usize * 7;
+        let warm_up = rate as usize * 3;
+        let mut first = Meter::new(cfg).expect("valid");
+        first.process(&[&l[..split_at], &r[..split_at]]);
+        let mut second = Meter::new(cfg).expect("valid");
+        second.set_paused(true);
+        second.process(&[
+            &l[split_at - warm_up..split_at],
+            &r[split_at - warm_up..split_at],
+        ]);
+        second.set_paused(false);
+        second.process(&[&l[split_at..], &r[split_at..]]);
+        first.merge_following(&second);
+        let (a, b) = (whole.summary(), first.summary());
+        let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+            (Some(x), Some(y)) => (x - y).abs() < 1e-6,
+            (None, None) => true,
+            _ => false,
+        };
+        assert_eq!(a.frames, b.frames);
+        assert!(close(a.integrated_lufs, b.integrated_lufs), "{a:?}\n{b:?}");
+        assert!(close(a.loudness_range_lu, b.loudness_range_lu));
+        assert!(close(a.max_momentary_lufs, b.max_momentary_lufs));
+        assert!(close(a.max_short_term_lufs, b.max_short_term_lufs));
+        assert_eq!(a.true_peak_per_channel_dbtp, b.true_peak_per_channel_dbtp);
+        assert_eq!(
+            a.sample_peak_per_channel_dbfs,
+            b.sample_peak_per_channel_dbfs
+        );
+        assert_eq!(a.clipped_samples, b.clipped_samples);
+        assert_eq!(a.first_clip_s, b.first_clip_s);
+        assert!(
+            close(a.correlation, b.correlation) && close(a.loud_correlation, b.loud_correlation)
+        );
+        assert_eq!(a.readiness.peak_histogram, b.readiness.peak_histogram);
+        // The long-term spectrum averages differently placed frames: close, not identical.
+        for (x, y) in a.spectrum_bands.iter().zip(&b.spectrum_bands) {
+            let (x, y) = (x.db.unwrap_or(-200.0), y.db.unwrap_or(-200.0));
+            assert!((x - y).abs() < 0.5, "{x} vs {y}");
+        }
     }
 
     #[test]

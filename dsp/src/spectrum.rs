@@ -310,6 +310,14 @@ impl SpectrumAnalyzer {
         self.reset_long_term();
     }
 
+    /// Adds another analyser's long-term frames (same rate and channels). Real-time safe.
+    pub fn merge_long_term(&mut self, other: &Self) {
+        for (a, b) in self.long_term.iter_mut().zip(&other.long_term) {
+            *a += b;
+        }
+        self.long_term_frames += other.long_term_frames;
+    }
+
     /// Clears only the long-term average. Real-time safe.
     pub fn reset_long_term(&mut self) {
         self.long_term = [0.0; BAND_COUNT];
