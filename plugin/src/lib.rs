@@ -1,0 +1,243 @@
+//! Preflight as a CLAP and VST3 plugin for the master bus.
+//!
+//! The audio passes through untouched (nice-plug processes in place; `process()` only reads the
+//! buffer) with zero latency. Each block feeds the [`Meter`]; about [`SNAPSHOT_RATE_HZ`] times a
+//! second a [`preflight_dsp::Snapshot`] goes to the editor through the wait-free snapshot queue.
+//!
+//! Real-time contract of `process()`: no allocation (nice-plug's `assert_process_allocs` aborts on
+//! one in debug builds), no lock, no blocking. Everything it shares with the editor is an atomic
+//! ([`editor::SharedState`]) or the producer end of the queue, which the audio thread owns. The
+//! queue's consumer end sits in a mutex that only the main thread (`activate()`) and the GUI
+//! thread take.
+
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use nice_plug::prelude::*;
+use nice_plug_egui::RepaintNotifier;
+use preflight_dsp::{
+    snapshot_channel, ChannelLayout, Meter, MeterConfig, SnapshotSender, SpectrumMode, MAX_CHANNELS,
+};
+use preflight_gui::SNAPSHOT_RATE_HZ;
+
+pub mod editor;
+pub mod params;
+
+use editor::{PreflightEditor, ReceiverSlot, SharedState};
+use params::PreflightParams;
+
+/// Snapshots the queue holds: a few seconds of a stalled editor before new ones are dropped.
+const SNAPSHOT_QUEUE_LEN: usize = 4 * SNAPSHOT_RATE_HZ as usize;
+
+/// What `activate()` builds for one sample rate / channel count / block size.
+#[derive(Debug)]
+struct Engine {
+    meter: Meter,
+    sender: SnapshotSender,
+    /// Frames between snapshots (1/[`SNAPSHOT_RATE_HZ`] s).
+    snapshot_interval: usize,
+    frames_since_snapshot: usize,
+    config: (u32, usize, usize),
+}
+
+/// The plugin instance.
+#[derive(Debug)]
+pub struct Preflight {
+    params: Arc<PreflightParams>,
+    shared: Arc<SharedState>,
+    receiver: ReceiverSlot,
+    repaint: RepaintNotifier,
+    engine: Option<Engine>,
+    /// Transport state of the previous block, to see it start.
+    was_playing: bool,
+}
+
+impl Default for Preflight {
+    fn default() -> Self {
+        Self {
+            params: Arc::new(PreflightParams::default()),
+            shared: Arc::new(SharedState::default()),
+            receiver: Arc::new(Mutex::new(None)),
+            repaint: RepaintNotifier::new(),
+            engine: None,
+            was_playing: false,
+        }
+    }
+}
+
+impl Plugin for Preflight {
+    const NAME: &'static str = "Preflight";
+    const VENDOR: &'static str = "Preflight contributors";
+    const URL: &'static str = env!("CARGO_PKG_REPOSITORY");
+    const EMAIL: &'static str = "";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
+        io_layout(2, "Stereo"),
+        io_layout(1, "Mono"),
+        io_layout(6, "5.1"),
+    ];
+
+    type SysExMessage = ();
+    type BackgroundTask = ();
+    type Editor = PreflightEditor;
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        Some(PreflightEditor::new(
+            Arc::clone(&self.params.editor_state),
+            Arc::clone(&self.shared),
+            Arc::clone(&self.receiver),
+            self.repaint.clone(),
+        ))
+    }
+
+    /// Builds the meter and the snapshot queue (allocation is allowed here). A repeated call with
+    /// the same configuration keeps the running measurement.
+    fn activate(
+        &mut self,
+        audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        _context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        let channels = audio_io_layout
+            .main_input_channels
+            .map_or(0, |c| c.get() as usize);
+        let rate_hz = buffer_config.sample_rate.round() as u32;
+        let max_block = buffer_config.max_buffer_size as usize;
+        let config = (rate_hz, channels, max_block);
+        if self.engine.as_ref().is_some_and(|e| e.config == config) {
+            return true;
+        }
+
+        let layout = ChannelLayout::from_channel_count(channels);
+        let meter = match Meter::new(MeterConfig::new(rate_hz, layout, max_block)) {
+            Ok(meter) => meter,
+            Err(err) => {
+                nice_error!("cannot measure this configuration: {err}");
+                return false;
+            }
+        };
+        let (sender, receiver) = snapshot_channel(SNAPSHOT_QUEUE_LEN);
+        *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
+        self.engine = Some(Engine {
+            meter,
+            sender,
+            snapshot_interval: (rate_hz / SNAPSHOT_RATE_HZ).max(1) as usize,
+            frames_since_snapshot: 0,
+            config,
+        });
+        true
+    }
+
+    /// A host reset (a seek, a re-activation) does not end the user's measurement: only the
+    /// Reset button and "Reset on play" start a new one.
+    fn reset(&mut self) {}
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        let Some(engine) = self.engine.as_mut() else {
+            return ProcessStatus::KeepAlive;
+        };
+        let meter = &mut engine.meter;
+
+        let playing = context.transport().playing;
+        let started = playing && !self.was_playing;
+        self.was_playing = playing;
+
+        if self.shared.take_reset() || (started && self.params.reset_on_play.value()) {
+            meter.reset();
+        }
+        if self.shared.take_reset_maxima() {
+            meter.reset_maxima();
+        }
+        let paused = self.shared.paused();
+        if meter.is_paused() != paused {
+            meter.set_paused(paused);
+        }
+        let editor_open = self.shared.editor_open();
+        let spectrum = if editor_open {
+            SpectrumMode::Display
+        } else {
+            SpectrumMode::LongTerm
+        };
+        if meter.spectrum_mode() != spectrum {
+            meter.set_spectrum_mode(spectrum);
+        }
+
+        let holding = !playing && self.params.hold_on_stop.value();
+        self.shared.set_holding(holding);
+        if !holding {
+            let input = buffer.as_slice_immutable();
+            let mut channels: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
+            for (dst, src) in channels.iter_mut().zip(input.iter()) {
+                *dst = src;
+            }
+            meter.process(&channels[..input.len().min(MAX_CHANNELS)]);
+        }
+
+        // Snapshots keep coming while held, so the editor shows "held" rather than "idle". They
+        // are taken even with the editor closed: that restarts the since-last peaks, so a window
+        // opened later shows current peaks, not the loudest one since it was last open.
+        engine.frames_since_snapshot += buffer.samples();
+        if engine.frames_since_snapshot >= engine.snapshot_interval {
+            engine.frames_since_snapshot = 0;
+            let snapshot = meter.snapshot();
+            if editor_open {
+                engine.sender.send(snapshot);
+                self.repaint.request_repaint();
+            }
+        }
+
+        // A meter has to see silence too, so the host should not suspend it on a quiet input.
+        ProcessStatus::KeepAlive
+    }
+}
+
+/// A main input and output of `channels` channels.
+const fn io_layout(channels: u32, name: &'static str) -> AudioIOLayout {
+    AudioIOLayout {
+        main_input_channels: NonZeroU32::new(channels),
+        main_output_channels: NonZeroU32::new(channels),
+        names: PortNames {
+            layout: Some(name),
+            ..PortNames::const_default()
+        },
+        ..AudioIOLayout::const_default()
+    }
+}
+
+impl ClapPlugin for Preflight {
+    const CLAP_ID: &'static str = "org.preflight.meter";
+    const CLAP_DESCRIPTION: Option<&'static str> =
+        Some("Loudness, true-peak and mix-readiness meter for the master bus");
+    const CLAP_MANUAL_URL: Option<&'static str> = None;
+    const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    const CLAP_FEATURES: &'static [ClapFeature] = &[
+        ClapFeature::AudioEffect,
+        ClapFeature::Analyzer,
+        ClapFeature::Utility,
+        ClapFeature::Stereo,
+        ClapFeature::Mono,
+        ClapFeature::Surround,
+    ];
+}
+
+impl Vst3Plugin for Preflight {
+    const VST3_CLASS_ID: [u8; 16] = *b"PreflightMeter01";
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] = &[
+        Vst3SubCategory::Fx,
+        Vst3SubCategory::Analyzer,
+        Vst3SubCategory::Tools,
+    ];
+}
+
+nice_export_clap!(Preflight);
+nice_export_vst3!(Preflight);

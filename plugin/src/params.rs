@@ -1,0 +1,130 @@
+//! The plugin's parameters and persisted settings.
+//!
+//! Parameter IDs are frozen: hosts store them (CLAP and VST3 hash them to 32-bit IDs) in every
+//! project that uses the plugin, so renaming an ID breaks saved sessions. Display names may change.
+//! None of these is automatable: they are settings of the measurement, not of the sound.
+
+use std::sync::Arc;
+
+use nice_plug::prelude::*;
+use preflight_dsp::platforms::{self, PLATFORMS};
+use preflight_dsp::readiness;
+
+use crate::editor::EditorState;
+
+/// What the readiness checks judge the mix against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum Profile {
+    /// A mix to be sent to mastering: headroom, no bus limiting, moderate loudness.
+    #[id = "mix"]
+    Mix,
+    /// A finished master: the selected platform's loudness target and true-peak ceiling.
+    #[id = "master"]
+    Master,
+}
+
+impl From<Profile> for readiness::Profile {
+    fn from(profile: Profile) -> Self {
+        match profile {
+            Profile::Mix => Self::Mix,
+            Profile::Master => Self::Master,
+        }
+    }
+}
+
+/// The delivery target whose loudness normalisation the master is checked against. Variants
+/// follow the rows of [`PLATFORMS`], with the same IDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum Platform {
+    #[id = "spotify"]
+    Spotify,
+    #[id = "apple_music"]
+    #[name = "Apple Music"]
+    AppleMusic,
+    #[id = "amazon_music"]
+    #[name = "Amazon Music"]
+    AmazonMusic,
+    #[id = "youtube"]
+    #[name = "YouTube"]
+    YouTube,
+    #[id = "tidal"]
+    Tidal,
+    #[id = "deezer"]
+    Deezer,
+    #[id = "ebu_r128"]
+    #[name = "EBU R128"]
+    EbuR128,
+    #[id = "atsc_a85"]
+    #[name = "ATSC A/85"]
+    AtscA85,
+    #[id = "aes_streaming"]
+    #[name = "AES streaming"]
+    AesStreaming,
+}
+
+impl Platform {
+    /// This platform's row in the shared target table.
+    pub fn target(self) -> &'static platforms::Platform {
+        &PLATFORMS[self.to_index()]
+    }
+}
+
+/// Everything the host stores with the plugin.
+#[derive(Debug, Params)]
+pub struct PreflightParams {
+    /// Editor window size and zoom, restored with the session.
+    #[persist = "editor-state"]
+    pub editor_state: Arc<EditorState>,
+
+    /// Mixing or mastering checks.
+    #[id = "profile"]
+    pub profile: EnumParam<Profile>,
+
+    /// Target platform for the mastering checks.
+    #[id = "platform"]
+    pub platform: EnumParam<Platform>,
+
+    /// Start a new measurement whenever the host transport starts playing.
+    #[id = "rst_play"]
+    pub reset_on_play: BoolParam,
+
+    /// Freeze the readings while the host transport is stopped (audio still passes).
+    #[id = "hold_stop"]
+    pub hold_on_stop: BoolParam,
+}
+
+impl Default for PreflightParams {
+    fn default() -> Self {
+        Self {
+            editor_state: Arc::new(EditorState::default()),
+            profile: EnumParam::new("Profile", Profile::Mix).non_automatable(),
+            platform: EnumParam::new("Platform", Platform::Spotify).non_automatable(),
+            reset_on_play: BoolParam::new("Reset on play", false).non_automatable(),
+            hold_on_stop: BoolParam::new("Hold on stop", false).non_automatable(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_variants_follow_the_target_table() {
+        let ids = Platform::ids().expect("platform variants carry frozen ids");
+        assert_eq!(ids.len(), PLATFORMS.len());
+        for (index, row) in PLATFORMS.iter().enumerate() {
+            assert_eq!(ids[index], row.id);
+            assert_eq!(Platform::from_index(index).target().id, row.id);
+        }
+    }
+
+    #[test]
+    fn profile_ids_match_the_readiness_profiles() {
+        let ids = Profile::ids().expect("profile variants carry frozen ids");
+        for (index, id) in ids.iter().enumerate() {
+            let profile: readiness::Profile = Profile::from_index(index).into();
+            assert_eq!(profile.id(), *id);
+        }
+    }
+}

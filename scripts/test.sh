@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs Preflight's whole test suite on a fresh machine: installs what the host tests need
+# (Debian packages when run as root, a Python venv with pedalboard), builds the CLAP/VST3
+# bundles, then runs every Rust test and the VST3 host test.
+#
+#   ./scripts/test.sh            everything
+#   PREFLIGHT_LONG=1 ./scripts/test.sh   also the long reliability forms (see README)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(xvfb xauth libgl1-mesa-dri libx11-xcb1 libxcursor1 libxrandr2 libxi6 libgl1 python3-venv)
+missing=()
+for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    if [ "$(id -u)" = 0 ]; then
+        echo "== installing ${missing[*]}"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "== missing Debian packages (run as root or install them): ${missing[*]}" >&2
+    fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    echo "== creating .venv"
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-test.txt
+
+echo "== bundling the plug-in (CLAP + VST3)"
+cargo xtask bundle preflight --release
+
+echo "== Rust tests"
+if command -v xvfb-run >/dev/null; then
+    xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --all-targets
+else
+    cargo test --workspace --all-targets
+fi
+
+echo "== VST3 host tests (pedalboard)"
+.venv/bin/python -m pytest -q plugin/tests/host_vst3.py
