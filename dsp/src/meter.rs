@@ -21,7 +21,7 @@ use crate::kernels::{
 };
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
 use crate::readiness::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
-use crate::snapshot::{Snapshot, SpectrumBand, Summary};
+use crate::snapshot::{Snapshot, SpectrumBand, Summary, SCOPE_POINTS};
 use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
 use crate::true_peak::{TruePeak, MAX_TAPS};
 use crate::units::{
@@ -183,6 +183,12 @@ pub struct Meter {
     loud_corr: [CorrelationSums; LOUD_CORRELATION_BINS],
     channels_identical: bool,
 
+    scope: [[f32; 2]; SCOPE_POINTS],
+    scope_write: usize,
+    scope_filled: usize,
+    scope_phase: usize,
+    scope_step: usize,
+
     spectrum: SpectrumAnalyzer,
     spectrum_mode: SpectrumMode,
     spectrum_channels: [usize; MAX_CHANNELS],
@@ -278,6 +284,12 @@ impl Meter {
             total_corr_low: CorrelationSums::default(),
             loud_corr: [CorrelationSums::default(); LOUD_CORRELATION_BINS],
             channels_identical: true,
+            scope: [[0.0; 2]; SCOPE_POINTS],
+            scope_write: 0,
+            scope_filled: 0,
+            scope_phase: 0,
+            // About 40 ms of audio in the trace at any rate.
+            scope_step: ((rate as usize * 40 / 1000) / SCOPE_POINTS).max(1),
             spectrum: SpectrumAnalyzer::new(rate, spectrum_channel_count),
             spectrum_mode: config.spectrum,
             spectrum_channels,
@@ -549,6 +561,19 @@ impl Meter {
             );
         }
 
+        // Goniometer trace (display only).
+        if self.spectrum_mode == SpectrumMode::Display && self.stereo_pair {
+            let (l, r) = (&self.scratch[0], &self.scratch[1]);
+            let mut i = self.scope_phase;
+            while i < n {
+                self.scope[self.scope_write] = [l[HISTORY + i], r[HISTORY + i]];
+                self.scope_write = (self.scope_write + 1) % SCOPE_POINTS;
+                self.scope_filled = (self.scope_filled + 1).min(SCOPE_POINTS);
+                i += self.scope_step;
+            }
+            self.scope_phase = i - n;
+        }
+
         // Keep the interpolator's history.
         for buf in &mut self.scratch {
             buf.copy_within(n..n + HISTORY, 0);
@@ -818,6 +843,14 @@ impl Meter {
             s.spectrum_valid = self.spectrum.take_display(&mut s.spectrum_db);
         }
         s.readiness = self.readiness_with(self.integrated_cache, self.range_cache);
+        if self.scope_filled > 0 {
+            let start = (self.scope_write + SCOPE_POINTS - self.scope_filled) % SCOPE_POINTS;
+            for (k, point) in s.scope.iter_mut().take(self.scope_filled).enumerate() {
+                *point = self.scope[(start + k) % SCOPE_POINTS];
+            }
+            s.scope_len = self.scope_filled;
+            self.scope_filled = 0;
+        }
         self.sequence += 1;
         s
     }
@@ -1191,6 +1224,27 @@ mod tests {
             let (x, y) = (x.db.unwrap_or(-200.0), y.db.unwrap_or(-200.0));
             assert!((x - y).abs() < 0.5, "{x} vs {y}");
         }
+    }
+
+    #[test]
+    fn goniometer_trace_only_in_display_mode() {
+        let rate = 48_000;
+        let l: Vec<f32> = (0..rate as usize)
+            .map(|i| (i % 997) as f32 / 997.0)
+            .collect();
+        let r: Vec<f32> = l.iter().map(|v| -v).collect();
+        let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        m.process(&[&l, &r]);
+        assert_eq!(m.snapshot().scope_len, 0);
+        m.set_spectrum_mode(SpectrumMode::Display);
+        m.process(&[&l, &r]);
+        let s = m.snapshot();
+        assert_eq!(s.scope_len, SCOPE_POINTS);
+        // The newest point is one of the last input pairs, and every point keeps L = -R.
+        assert!(s.scope.iter().all(|p| p[0] == -p[1]));
+        let newest = s.scope[SCOPE_POINTS - 1];
+        assert!(l[l.len() - m.scope_step..].contains(&newest[0]));
+        assert_eq!(m.snapshot().scope_len, 0, "read-and-reset");
     }
 
     #[test]

@@ -65,9 +65,17 @@ pub struct Snapshot {
     pub spectrum_db: [Option<f32>; BAND_COUNT],
     /// Whether `spectrum_db` holds a fresh frame from the display analyser.
     pub spectrum_valid: bool,
+    /// Recent L/R sample pairs for the goniometer (display mode and a stereo pair only), oldest
+    /// first; `scope_len` of them are valid.
+    pub scope: [[f32; 2]; SCOPE_POINTS],
+    /// Valid entries of `scope`.
+    pub scope_len: usize,
     /// What the readiness rules read (verdict, findings, platform table).
     pub readiness: ReadinessStats,
 }
+
+/// Points in a snapshot's goniometer trace.
+pub const SCOPE_POINTS: usize = 512;
 
 impl Default for Snapshot {
     fn default() -> Self {
@@ -98,6 +106,8 @@ impl Default for Snapshot {
             non_finite_samples: 0,
             spectrum_db: [None; BAND_COUNT],
             spectrum_valid: false,
+            scope: [[0.0; 2]; SCOPE_POINTS],
+            scope_len: 0,
             readiness: ReadinessStats::default(),
         }
     }
