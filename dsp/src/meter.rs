@@ -708,7 +708,7 @@ impl Meter {
 
         self.hop_true_peak = self.hop_true_peak.max(self.sub_true_peak);
         self.hop_sample_peak = self.hop_sample_peak.max(self.sub_sample_peak);
-        if self.subblocks_done % HOP_SUBBLOCKS == 0 {
+        if self.subblocks_done.is_multiple_of(HOP_SUBBLOCKS) {
             if live {
                 if self.momentary_power >= lufs_to_power(ABSOLUTE_GATE_LUFS) {
                     add_to_peak_histogram(&mut self.peak_histogram, self.hop_true_peak);

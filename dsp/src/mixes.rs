@@ -99,7 +99,7 @@ pub fn clean_mix(rate_hz: u32, seconds: f64, seed: u64) -> Planar {
     let section = 8 * beat * 4; // 16 s sections
     let section_gain = |i: usize| -> f64 {
         // Verse, chorus, verse, chorus...: 4 dB apart.
-        if (i / section) % 2 == 0 {
+        if (i / section).is_multiple_of(2) {
             0.63
         } else {
             1.0
@@ -114,7 +114,7 @@ pub fn clean_mix(rate_hz: u32, seconds: f64, seed: u64) -> Planar {
     while pos < frames {
         let accent = 0.55 + 0.45 * rng.next_f64();
         let len = (0.25 * fs) as usize;
-        let is_kick = step % 2 == 0;
+        let is_kick = step.is_multiple_of(2);
         let pan = 0.3 * rng.bipolar();
         for i in 0..len.min(frames - pos) {
             let t = i as f64 / fs;
