@@ -123,7 +123,7 @@ fn audio_path_never_allocates() {
             blocks += 1;
             zero_blocks += u64::from(n == 0);
             over_max_blocks += u64::from(n > MAX_BLOCK);
-            if blocks % 7 == 0 {
+            if blocks.is_multiple_of(7) {
                 meter.process_interleaved(&interleaved[2 * start..2 * (start + n)]);
             } else {
                 meter.process(&signals::channel_slices(&audio, start, n)[..2]);
@@ -142,7 +142,7 @@ fn audio_path_never_allocates() {
                 400 => meter.set_spectrum_mode(SpectrumMode::Display),
                 _ => {}
             }
-            if blocks % 3 == 0 {
+            if blocks.is_multiple_of(3) {
                 tx.send(meter.snapshot());
             }
         }
