@@ -60,7 +60,7 @@ fn slow_consumer_loses_snapshots_but_never_blocks_the_producer() {
                 last = Some(s.sequence);
                 received += 1;
                 // An editor that redraws slowly: 1 ms for every 16 snapshots.
-                if received % 16 == 0 {
+                if received.is_multiple_of(16) {
                     thread::sleep(Duration::from_millis(1));
                 }
             }

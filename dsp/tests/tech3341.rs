@@ -347,7 +347,7 @@ fn segment_maxima(
         let segment = (fed - 1) / segment_frames;
         let s = m.snapshot();
         if via_reset_maxima {
-            if fed % segment_frames == 0 {
+            if fed.is_multiple_of(segment_frames) {
                 maxima[segment] = if momentary {
                     s.max_momentary_lufs
                 } else {
