@@ -46,6 +46,10 @@ pub const LRA_STABLE_S: f64 = 60.0;
 const LOUD_CORRELATION_BINS: usize = 100;
 /// Frames handled in one internal pass (bounded work between sub-block boundaries).
 const CHUNK_FRAMES: usize = 1024;
+/// In long-term mode one FFT frame is analysed every this many frame lengths: the long-term
+/// average is taken over an even sample of a quarter of the audio, which keeps its cost to a few
+/// percent of the meter (display mode analyses every half frame).
+const LONG_TERM_HOP_FRAMES: usize = 4;
 /// History kept in front of each channel's chunk for the true-peak interpolator.
 const HISTORY: usize = MAX_TAPS - 1;
 
@@ -54,8 +58,12 @@ const HISTORY: usize = MAX_TAPS - 1;
 pub enum SpectrumMode {
     /// No spectrum at all (cheapest).
     Off,
-    /// Long-term average spectrum only, on non-overlapping frames (what the readiness checks need).
+    /// Long-term average spectrum only, from one FFT frame in four (what the readiness checks
+    /// need, at a few percent of the meter's cost): for a meter that runs for hours.
     LongTerm,
+    /// Long-term average spectrum from every FFT frame (no overlap): for file analysis, where
+    /// the figure should not depend on which frames were sampled.
+    LongTermFull,
     /// Long-term average plus live display frames on 50 %-overlapping frames (editor open).
     Display,
 }
@@ -77,13 +85,14 @@ pub struct MeterConfig {
 }
 
 impl MeterConfig {
-    /// Defaults: long-term spectrum on, true-peak ceiling -1 dBTP.
+    /// Defaults: long-term spectrum from every frame (file analysis; a plug-in switches to
+    /// [`SpectrumMode::LongTerm`] or [`SpectrumMode::Display`]), true-peak ceiling -1 dBTP.
     pub fn new(sample_rate_hz: u32, layout: ChannelLayout, max_block_frames: usize) -> Self {
         Self {
             sample_rate_hz,
             layout,
             max_block_frames,
-            spectrum: SpectrumMode::LongTerm,
+            spectrum: SpectrumMode::LongTermFull,
             true_peak_ceiling_dbtp: -1.0,
         }
     }
@@ -547,7 +556,8 @@ impl Meter {
         if self.spectrum_mode != SpectrumMode::Off {
             let hop = match self.spectrum_mode {
                 SpectrumMode::Display => self.spectrum.len() / 2,
-                _ => self.spectrum.len(),
+                SpectrumMode::LongTermFull => self.spectrum.len(),
+                _ => self.spectrum.len() * LONG_TERM_HOP_FRAMES,
             };
             self.spectrum.push_block(
                 &self.scratch,
@@ -1179,7 +1189,8 @@ mod tests {
             r.push((0.6 * w + 0.1 * (i as f64 * 0.03).sin()) as f32);
         }
         l[300_000] = 1.2; // a clip in the second part
-        let cfg = MeterConfig::new(rate, ChannelLayout::Stereo, 4096);
+        let mut cfg = MeterConfig::new(rate, ChannelLayout::Stereo, 4096);
+        cfg.spectrum = SpectrumMode::LongTermFull;
         let mut whole = Meter::new(cfg).expect("valid");
         for (a, b) in l.chunks(4096).zip(r.chunks(4096)) {
             whole.process(&[a, b]);

@@ -2,7 +2,8 @@
 //! rate so bins stay ~11.7 Hz wide) reduced to 1/6-octave bands centred on 1 kHz, 20 Hz-20 kHz.
 //!
 //! Two products: a live display frame (50 % overlap, smoothed over ~0.3 s) and the long-term
-//! average spectrum (every frame's band powers averaged) that the readiness checks read. Band
+//! average spectrum (the band powers of the analysed frames averaged) that the readiness checks
+//! read. Band
 //! levels are the mean power per FFT bin in the band, in dB relative to a full-scale sine in one
 //! bin, with no slope applied: pink noise falls 3 dB per octave; the editor adds its stated slope.
 //! Channels are analysed separately and their powers added (so L = -R does not vanish); LFE is
@@ -40,7 +41,8 @@ pub fn fft_len(sample_rate_hz: u32) -> usize {
 /// When frames are analysed and what they feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FrameSchedule {
-    /// Samples between frames: the FFT length (no overlap) or half of it (50 %).
+    /// Samples between frames: half the FFT length (50 % overlap), the length, or several
+    /// lengths (frames sampled from the stream).
     pub hop: usize,
     /// Whether frames add to the long-term average.
     pub long_term: bool,
@@ -196,9 +198,18 @@ impl SpectrumAnalyzer {
         range: std::ops::Range<usize>,
         schedule: FrameSchedule,
     ) {
-        let hop = schedule.hop.clamp(1, self.len);
+        let hop = schedule.hop.max(1);
         let mut at = range.start;
         while at < range.end {
+            // Samples that cannot reach the next analysed frame are skipped, not copied.
+            let until_frame = hop.saturating_sub(self.since_frame);
+            if until_frame > self.len {
+                let skip = (range.end - at).min(until_frame - self.len);
+                self.since_frame += skip;
+                self.filled = 0;
+                at += skip;
+                continue;
+            }
             let m = (range.end - at)
                 .min(self.len - self.write)
                 .min(hop.saturating_sub(self.since_frame).max(1));
