@@ -4,7 +4,8 @@
 //! one we also need how many frames the header *declares*, and where the audio data should end.
 //! For RIFF/WAVE that is the `data` chunk length over `fmt ` block alignment; for AIFF/AIFC it is
 //! the `COMM` chunk's `numSampleFrames` and the `SSND` chunk length. (FLAC declares its total in
-//! STREAMINFO, which the decoder already exposes, so it is not parsed here.)
+//! STREAMINFO, which the decoder already exposes, so it is not parsed here.) For WAV the walk also
+//! gives where the samples start, which the direct PCM reader needs.
 //!
 //! Only the chunk headers are read, seeking over chunk bodies, so this is cheap for any file size.
 //! Anything unexpected yields [`Declared::unknown`]: the decoder remains the judge of validity.
@@ -32,6 +33,19 @@ pub(crate) struct Declared {
     pub frames: Option<u64>,
     /// Frames whose bytes are actually present in the file (limited by the file length).
     pub frames_present: Option<u64>,
+    /// Where a WAV file's samples lie; `None` for other containers.
+    pub wave_data: Option<WaveData>,
+}
+
+/// The `data` chunk of a RIFF/WAVE file and the frame size that `fmt ` declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WaveData {
+    /// Byte offset of the first sample.
+    pub start: u64,
+    /// The chunk's length field as written (0xFFFFFFFF when the encoder left it open).
+    pub len_field: u32,
+    /// Bytes per frame (`nBlockAlign` of the last `fmt ` chunk before `data`).
+    pub block_align: u16,
 }
 
 impl Declared {
@@ -41,6 +55,7 @@ impl Declared {
             container: Container::Other,
             frames: None,
             frames_present: None,
+            wave_data: None,
         }
     }
 
@@ -122,11 +137,17 @@ fn sniff_wave<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
     let (Some((data_start, data_len)), Some(align)) = (found, block_align) else {
         return Ok(Declared::unknown());
     };
+    let wave_data = Some(WaveData {
+        start: data_start,
+        len_field: data_len,
+        block_align: align,
+    });
     if align == 0 || data_len == RIFF_UNKNOWN_LEN {
         return Ok(Declared {
             container: Container::Wave,
             frames: None,
             frames_present: None,
+            wave_data,
         });
     }
     let align = u64::from(align);
@@ -135,6 +156,7 @@ fn sniff_wave<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
         container: Container::Wave,
         frames: Some(u64::from(data_len) / align),
         frames_present: Some(bytes_present / align),
+        wave_data,
     })
 }
 
@@ -169,6 +191,7 @@ fn sniff_aiff<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
             container: Container::Aiff,
             frames: Some(frames.into()),
             frames_present: None,
+            wave_data: None,
         });
     }
     let bytes_present = file_len.saturating_sub(data_start).min(u64::from(data_len));
@@ -176,6 +199,7 @@ fn sniff_aiff<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
         container: Container::Aiff,
         frames: Some(u64::from(frames)),
         frames_present: Some(bytes_present / frame_bytes),
+        wave_data: None,
     })
 }
 
@@ -211,6 +235,14 @@ mod tests {
         assert_eq!(d.frames, Some(100));
         assert_eq!(d.frames_present, Some(100));
         assert!(!d.is_truncated());
+        assert_eq!(
+            d.wave_data,
+            Some(WaveData {
+                start: 44,
+                len_field: 400,
+                block_align: 4
+            })
+        );
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! Streaming file decoding: WAV (PCM 8/16/24/32-bit, float 32/64, WAVE_FORMAT_EXTENSIBLE),
-//! AIFF/AIFC and FLAC through symphonia, one packet at a time, as interleaved `f32`.
+//! AIFF/AIFC and FLAC, one block at a time, as interleaved `f32`.
 //!
-//! Memory is bounded by the largest packet (a few thousand frames), never by file length: the
+//! symphonia reads every header and decides what a file is. When it finds plain little-endian
+//! PCM or float in a WAV file (16/24/32-bit integer, 32/64-bit float: nearly every bounce), the
+//! samples are then read by the direct reader (module `pcm`), which delivers the same values
+//! several times faster; everything else (AIFF, FLAC, 8-bit, A-law, unusual headers) is decoded
+//! by symphonia packet by packet.
+//!
+//! Memory is bounded by one block (at most a few hundred kilobytes), never by file length: the
 //! caller pulls blocks with [`AudioStream::next_block`] and measures them as they come.
 //!
 //! Float samples are passed through unclamped, so overs above full scale in float files are seen
@@ -13,16 +19,18 @@ use std::path::Path;
 
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{
-    CodecType, Decoder, DecoderOptions, CODEC_TYPE_FLAC, CODEC_TYPE_NULL, CODEC_TYPE_PCM_F32BE,
-    CODEC_TYPE_PCM_F32LE, CODEC_TYPE_PCM_F64BE, CODEC_TYPE_PCM_F64LE,
+    CodecParameters, CodecType, Decoder, DecoderOptions, CODEC_TYPE_FLAC, CODEC_TYPE_NULL,
+    CODEC_TYPE_PCM_F32BE, CODEC_TYPE_PCM_F32LE, CODEC_TYPE_PCM_F64BE, CODEC_TYPE_PCM_F64LE,
+    CODEC_TYPE_PCM_S16LE, CODEC_TYPE_PCM_S24LE, CODEC_TYPE_PCM_S32LE,
 };
 use symphonia::core::errors::Error as SymphoniaError;
 use symphonia::core::formats::{FormatOptions, FormatReader};
-use symphonia::core::io::MediaSourceStream;
+use symphonia::core::io::{MediaSourceStream, ReadBytes};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
 use crate::container::{self, Container, Declared};
+use crate::pcm::{PcmEncoding, PcmLayout, PcmReader};
 
 /// Why a file cannot be decoded.
 #[derive(Debug, thiserror::Error)]
@@ -164,23 +172,55 @@ pub struct StreamEnd {
 /// Samples in a packet buffer before we assume the header lied; protects the allocation.
 const MAX_PACKET_SAMPLES: usize = 1 << 24;
 
-/// A decoder pulled one packet at a time.
+/// Which reader delivers a file's samples.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SampleReader {
+    /// The direct PCM reader when the file is plain PCM or float WAV, symphonia otherwise.
+    #[default]
+    Auto,
+    /// symphonia for every file (the reference the direct reader is checked against).
+    Symphonia,
+}
+
+/// A file's samples, pulled one block at a time.
 pub struct AudioStream {
+    info: StreamInfo,
+    declared: Declared,
+    source: Source,
+    progress: Progress,
+}
+
+/// Where the samples come from.
+enum Source {
+    /// symphonia's demuxer and decoder.
+    General(Box<GeneralDecoder>),
+    /// Plain PCM read straight from the `data` chunk.
+    Direct {
+        reader: PcmReader,
+        layout: PcmLayout,
+    },
+}
+
+/// Counts kept while reading.
+#[derive(Debug, Clone, Copy, Default)]
+struct Progress {
+    /// Frames delivered so far.
+    frames: u64,
+    skipped_packets: u64,
+    /// Frames in the skipped packets, so that a gap is not mistaken for truncation.
+    skipped_frames: u64,
+}
+
+/// symphonia, one packet at a time.
+struct GeneralDecoder {
     format: Box<dyn FormatReader>,
     decoder: Box<dyn Decoder>,
     track_id: u32,
-    info: StreamInfo,
-    declared: Declared,
     buffer: Option<SampleBuffer<f32>>,
-    /// Frames delivered so far.
-    frames: u64,
     /// Stop after this many frames. For AIFF this is the `COMM` chunk's count: symphonia 0.5's
     /// AIFF reader counts the 8-byte offset/blockSize prefix of `SSND` as sample data, so without
     /// the limit it would decode up to 8 bytes of whatever chunk follows as audio.
     frame_limit: Option<u64>,
-    skipped_packets: u64,
-    /// Frames in the skipped packets, so that a gap is not mistaken for truncation.
-    skipped_frames: u64,
     finished: bool,
 }
 
@@ -188,8 +228,9 @@ impl std::fmt::Debug for AudioStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AudioStream")
             .field("info", &self.info)
-            .field("frames", &self.frames)
-            .field("skipped_packets", &self.skipped_packets)
+            .field("direct", &self.uses_direct_reader())
+            .field("frames", &self.progress.frames)
+            .field("skipped_packets", &self.progress.skipped_packets)
             .finish_non_exhaustive()
     }
 }
@@ -197,6 +238,12 @@ impl std::fmt::Debug for AudioStream {
 impl AudioStream {
     /// Opens `path` read-only and reads its header. Nothing is decoded yet.
     pub fn open(path: &Path) -> Result<Self, DecodeError> {
+        Self::open_with(path, SampleReader::Auto)
+    }
+
+    /// Opens `path` with the given choice of reader. The header is always read by symphonia, so
+    /// the stream's parameters and every error up to here do not depend on `reader`.
+    pub fn open_with(path: &Path, reader: SampleReader) -> Result<Self, DecodeError> {
         let meta = std::fs::metadata(path).map_err(DecodeError::Open)?;
         if !meta.is_file() {
             return Err(DecodeError::NotAFile);
@@ -208,6 +255,11 @@ impl AudioStream {
         let mut file = File::open(path).map_err(DecodeError::Open)?;
         let declared = container::sniff(&mut file, file_len);
         file.seek(SeekFrom::Start(0)).map_err(DecodeError::Io)?;
+        // A second handle for the direct reader (it seeks to the samples itself).
+        let direct_file = match (reader, declared.container) {
+            (SampleReader::Auto, Container::Wave) => file.try_clone().ok(),
+            _ => None,
+        };
 
         let stream = MediaSourceStream::new(Box::new(file), Default::default());
 
@@ -268,30 +320,63 @@ impl AudioStream {
             Container::Aiff => declared.frames,
             _ => None,
         };
+        let info = StreamInfo {
+            sample_rate_hz,
+            channels,
+            format: format_info,
+            declared_frames,
+        };
+
+        let direct = direct_file.and_then(|file| {
+            let layout = direct_layout(&params, &info, &declared, file_len)?;
+            Some((file, layout))
+        });
+        let source = match direct {
+            Some((file, layout)) => {
+                // Only where symphonia, having read the header, would start reading samples.
+                if format.into_inner().pos() != layout.data_start {
+                    return Self::open_with(path, SampleReader::Symphonia);
+                }
+                Source::Direct {
+                    reader: PcmReader::new(file, layout, 0..layout.frames)?,
+                    layout,
+                }
+            }
+            None => Source::General(Box::new(GeneralDecoder {
+                format,
+                decoder,
+                track_id,
+                buffer: None,
+                frame_limit,
+                finished: false,
+            })),
+        };
 
         Ok(Self {
-            format,
-            decoder,
-            track_id,
-            info: StreamInfo {
-                sample_rate_hz,
-                channels,
-                format: format_info,
-                declared_frames,
-            },
+            info,
             declared,
-            buffer: None,
-            frames: 0,
-            frame_limit,
-            skipped_packets: 0,
-            skipped_frames: 0,
-            finished: false,
+            source,
+            progress: Progress::default(),
         })
     }
 
     /// The stream's parameters.
     pub fn info(&self) -> &StreamInfo {
         &self.info
+    }
+
+    /// Whether the direct PCM reader delivers the samples (rather than symphonia).
+    pub fn uses_direct_reader(&self) -> bool {
+        matches!(self.source, Source::Direct { .. })
+    }
+
+    /// Where the samples lie when the direct reader handles the file, so that the caller can
+    /// read parts of it with readers of its own (see [`Self::finish_read_elsewhere`]).
+    pub(crate) fn direct_layout(&self) -> Option<PcmLayout> {
+        match self.source {
+            Source::Direct { layout, .. } => Some(layout),
+            Source::General(_) => None,
+        }
     }
 
     /// A truncation visible from the header and the file length alone (WAV, AIFF), before
@@ -308,17 +393,120 @@ impl AudioStream {
     /// Packets that fail to decode are skipped and counted; a file that ends early ends the
     /// stream (see [`StreamEnd::truncation`]).
     pub fn next_block(&mut self) -> Result<Option<&[f32]>, DecodeError> {
-        let samples = self.fill()?;
-        match (&self.buffer, samples) {
-            (Some(buffer), n) if n > 0 => Ok(buffer.samples().get(..n)),
-            _ => Ok(None),
+        match &mut self.source {
+            Source::Direct { reader, .. } => {
+                let block = reader.next_interleaved()?;
+                if let Some(samples) = block {
+                    self.progress.frames += (samples.len() / self.info.channels) as u64;
+                }
+                Ok(block)
+            }
+            Source::General(general) => {
+                let samples = general.fill(&mut self.progress, self.info.channels)?;
+                match (&general.buffer, samples) {
+                    (Some(buffer), n) if n > 0 => Ok(buffer.samples().get(..n)),
+                    _ => Ok(None),
+                }
+            }
         }
     }
 
+    /// Frames delivered so far.
+    pub fn frames(&self) -> u64 {
+        self.progress.frames
+    }
+
+    /// Summarises the read. Call after [`Self::next_block`] returned `None`.
+    ///
+    /// A stream that delivered no frames at all is an error: there is nothing to measure.
+    pub fn finish(self) -> Result<StreamEnd, DecodeError> {
+        let Progress {
+            frames,
+            skipped_packets,
+            skipped_frames,
+        } = self.progress;
+        if frames == 0 {
+            return Err(if skipped_packets > 0 {
+                DecodeError::NothingDecodable {
+                    skipped: skipped_packets,
+                }
+            } else {
+                DecodeError::NoAudio
+            });
+        }
+        let truncation = self.header_truncation().or_else(|| {
+            let declared = self.info.declared_frames?;
+            let present = frames + skipped_frames;
+            (present < declared).then_some(Truncation {
+                declared_frames: declared,
+                present_frames: present,
+            })
+        });
+        Ok(StreamEnd {
+            frames,
+            skipped_packets,
+            skipped_frames,
+            truncation,
+        })
+    }
+
+    /// Summarises a read that the caller made itself, in parts, through readers on
+    /// [`Self::direct_layout`] that delivered `frames` in all, as [`Self::finish`] would have.
+    pub(crate) fn finish_read_elsewhere(mut self, frames: u64) -> Result<StreamEnd, DecodeError> {
+        self.progress.frames = frames;
+        self.finish()
+    }
+}
+
+/// The direct reader's view of a file, if it is plain PCM in a WAV file laid out as symphonia
+/// would read it: the same codec, no bit shift, frames exactly `channels` samples wide.
+fn direct_layout(
+    params: &CodecParameters,
+    info: &StreamInfo,
+    declared: &Declared,
+    file_len: u64,
+) -> Option<PcmLayout> {
+    let data = declared.wave_data?;
+    let (encoding, int_bits) = match params.codec {
+        CODEC_TYPE_PCM_S16LE => (PcmEncoding::I16, Some(16)),
+        CODEC_TYPE_PCM_S24LE => (PcmEncoding::I24, Some(24)),
+        CODEC_TYPE_PCM_S32LE => (PcmEncoding::I32, Some(32)),
+        CODEC_TYPE_PCM_F32LE => (PcmEncoding::F32, None),
+        CODEC_TYPE_PCM_F64LE => (PcmEncoding::F64, None),
+        _ => return None,
+    };
+    // symphonia shifts integers coded narrower than their sample format up; not handled here.
+    if let Some(bits) = int_bits {
+        let coded = params.bits_per_coded_sample.or(params.bits_per_sample)?;
+        if coded != bits {
+            return None;
+        }
+    }
+    let frame_bytes = info.channels * encoding.bytes();
+    if usize::from(data.block_align) != frame_bytes {
+        return None;
+    }
+    // Like symphonia: to the end of the chunk as declared (or left open), or of the file.
+    let bytes = file_len
+        .saturating_sub(data.start)
+        .min(u64::from(data.len_field));
+    Some(PcmLayout {
+        data_start: data.start,
+        frames: bytes / frame_bytes as u64,
+        channels: info.channels,
+        encoding,
+        sample_rate_hz: info.sample_rate_hz,
+    })
+}
+
+impl GeneralDecoder {
     /// Decodes the next packet into the buffer; returns the number of samples to deliver.
-    fn fill(&mut self) -> Result<usize, DecodeError> {
+    fn fill(&mut self, progress: &mut Progress, channels: usize) -> Result<usize, DecodeError> {
         while !self.finished {
-            if self.frame_limit.is_some_and(|limit| self.frames >= limit) {
+            if self
+                .frame_limit
+                .is_some_and(|limit| progress.frames >= limit)
+            {
                 self.finished = true;
                 break;
             }
@@ -336,8 +524,8 @@ impl AudioStream {
             let decoded = match self.decoder.decode(&packet) {
                 Ok(decoded) => decoded,
                 Err(SymphoniaError::DecodeError(_)) => {
-                    self.skipped_packets += 1;
-                    self.skipped_frames += packet.dur();
+                    progress.skipped_packets += 1;
+                    progress.skipped_frames += packet.dur();
                     continue;
                 }
                 Err(SymphoniaError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
@@ -351,11 +539,11 @@ impl AudioStream {
                 continue;
             }
             let spec = *decoded.spec();
-            let channels = spec.channels.count();
-            if channels != self.info.channels {
+            let got = spec.channels.count();
+            if got != channels {
                 return Err(DecodeError::ChannelCountChanged {
-                    expected: self.info.channels,
-                    got: channels,
+                    expected: channels,
+                    got,
                 });
             }
             let needed = frames.saturating_mul(channels);
@@ -375,47 +563,13 @@ impl AudioStream {
 
             let mut deliver = frames as u64;
             if let Some(limit) = self.frame_limit {
-                deliver = deliver.min(limit.saturating_sub(self.frames));
+                deliver = deliver.min(limit.saturating_sub(progress.frames));
             }
-            self.frames += deliver;
+            progress.frames += deliver;
             // `deliver` <= `frames`, which fits in usize.
             return Ok(usize::try_from(deliver).unwrap_or(frames) * channels);
         }
         Ok(0)
-    }
-
-    /// Frames delivered so far.
-    pub fn frames(&self) -> u64 {
-        self.frames
-    }
-
-    /// Summarises the read. Call after [`Self::next_block`] returned `None`.
-    ///
-    /// A stream that delivered no frames at all is an error: there is nothing to measure.
-    pub fn finish(self) -> Result<StreamEnd, DecodeError> {
-        if self.frames == 0 {
-            return Err(if self.skipped_packets > 0 {
-                DecodeError::NothingDecodable {
-                    skipped: self.skipped_packets,
-                }
-            } else {
-                DecodeError::NoAudio
-            });
-        }
-        let truncation = self.header_truncation().or_else(|| {
-            let declared = self.info.declared_frames?;
-            let present = self.frames + self.skipped_frames;
-            (present < declared).then_some(Truncation {
-                declared_frames: declared,
-                present_frames: present,
-            })
-        });
-        Ok(StreamEnd {
-            frames: self.frames,
-            skipped_packets: self.skipped_packets,
-            skipped_frames: self.skipped_frames,
-            truncation,
-        })
     }
 }
 

@@ -12,6 +12,7 @@ pub mod check;
 mod container;
 pub mod decode;
 pub mod guard;
+mod pcm;
 pub mod report;
 
 pub use analyze::{analyze_file, Analysis, AnalyzeError, AnalyzeOptions};

@@ -216,6 +216,7 @@ fn print_text(text: &str) -> bool {
 fn run_analyze(args: &AnalyzeArgs) -> ExitCode {
     let options = AnalyzeOptions {
         allow_truncated: args.allow_truncated,
+        ..AnalyzeOptions::default()
     };
     let mut reports: Vec<AnalysisReport> = Vec::new();
     let mut failed = false;
@@ -250,6 +251,7 @@ const EXIT_NOT_READY: u8 = 1;
 fn run_check(args: &CheckArgs) -> ExitCode {
     let options = AnalyzeOptions {
         allow_truncated: args.allow_truncated,
+        ..AnalyzeOptions::default()
     };
     let profile = match args.profile {
         ProfileArg::Mix => Profile::Mix,

@@ -700,3 +700,130 @@ fn no_files_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
 }
+
+/// 31 s of stereo noise whose loudness swings by 20 dB, with a quiet stretch, a DC offset on the
+/// left, and full-scale clips, one of them right where a split in two parts falls (15 s).
+fn long_varied_mix() -> Audio {
+    let rate = 48_000usize;
+    let frames = 31 * rate;
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut noise = move || {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        (seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    let mut samples = Vec::with_capacity(frames * 2);
+    let (mut low_l, mut low_r) = (0.0, 0.0);
+    for n in 0..frames {
+        let t = n as f64 / rate as f64;
+        let gain = if (20.0..22.5).contains(&t) {
+            0.001
+        } else {
+            0.3 * 10f64.powf(-((t * 0.7).sin() + 1.0) / 2.0)
+        };
+        let (a, b) = (noise(), noise());
+        low_l += 0.05 * (a - low_l);
+        low_r += 0.05 * (b - low_r);
+        let l = gain * (a + 4.0 * low_l) + 0.002;
+        let r = gain * (0.6 * a + 0.4 * b + 4.0 * low_r);
+        samples.push(l);
+        samples.push(r);
+    }
+    for clip_s in [5.25, 15.0, 27.5] {
+        let at = (clip_s * rate as f64) as usize * 2;
+        samples[at..at + 6].copy_from_slice(&[1.0, -1.0, 1.0, 1.0, -1.0, 1.0]);
+    }
+    Audio {
+        sample_rate_hz: rate as u32,
+        channels: 2,
+        samples,
+    }
+}
+
+#[test]
+fn measuring_in_parts_on_several_threads_matches_a_single_pass() {
+    use preflight_cli::{analyze_file, AnalyzeOptions};
+    let dir = tempdir();
+    let p = dir.path().join("long.wav");
+    wav::write_int(&p, &long_varied_mix(), 24);
+    let analyse = |threads| {
+        let options = AnalyzeOptions {
+            threads,
+            ..AnalyzeOptions::default()
+        };
+        analyze_file(&p, "long.wav", &options).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let single = analyse(1);
+    let single_json = serde_json::to_value(&single.report).unwrap_or_else(|e| panic!("{e}"));
+    // Only the negative full-scale samples reach 1.0 in 24-bit: two per clip.
+    assert_eq!(single.report.clipped_samples, 6, "{:?}", single.report);
+    for threads in [2, 3] {
+        let split = analyse(threads);
+        let mut split_json = serde_json::to_value(&split.report).unwrap_or_else(|e| panic!("{e}"));
+        let mut want = single_json.clone();
+        // The long-term spectrum averages analysis frames placed differently: close only.
+        let (bands, want_bands) = (
+            split_json["spectrum_bands"].take(),
+            want["spectrum_bands"].take(),
+        );
+        assert_eq!(split_json, want, "{threads} threads");
+        let (bands, want_bands) = (
+            bands.as_array().cloned().unwrap_or_default(),
+            want_bands.as_array().cloned().unwrap_or_default(),
+        );
+        assert_eq!(bands.len(), want_bands.len());
+        assert!(!bands.is_empty());
+        for (got, want) in bands.iter().zip(&want_bands) {
+            assert_eq!(got["hz"], want["hz"]);
+            let (g, w) = (got["db"].as_f64(), want["db"].as_f64());
+            match (g, w) {
+                (Some(g), Some(w)) => {
+                    assert!((g - w).abs() < 0.5, "{threads} threads: {got} vs {want}")
+                }
+                _ => assert_eq!(g, w),
+            }
+        }
+        // What the readiness rules read agrees too (the spectrum aside).
+        let (a, b) = (&split.readiness, &single.readiness);
+        let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+            (Some(x), Some(y)) => (x - y).abs() < 1e-6,
+            (x, y) => x == y,
+        };
+        assert!(close(a.integrated_lufs, b.integrated_lufs), "{a:?}\n{b:?}");
+        assert!(close(a.loudness_range_lu, b.loudness_range_lu));
+        assert!(close(a.loud_correlation, b.loud_correlation));
+        assert!(close(a.low_band_correlation, b.low_band_correlation));
+        assert_eq!(
+            (
+                a.measured_s,
+                a.non_silent_s,
+                a.true_peak_dbtp,
+                a.sample_peak_dbfs
+            ),
+            (
+                b.measured_s,
+                b.non_silent_s,
+                b.true_peak_dbtp,
+                b.sample_peak_dbfs
+            )
+        );
+        assert_eq!(
+            (
+                a.clipped_samples,
+                a.true_peak_overs_0db,
+                a.first_clip_s,
+                a.last_clip_s
+            ),
+            (
+                b.clipped_samples,
+                b.true_peak_overs_0db,
+                b.first_clip_s,
+                b.last_clip_s
+            )
+        );
+        assert_eq!(a.peak_histogram, b.peak_histogram);
+        assert_eq!(a.sample_peak_histogram, b.sample_peak_histogram);
+        assert_eq!(split.warnings, single.warnings);
+    }
+}

@@ -5,7 +5,9 @@ mod support;
 
 use std::path::Path;
 
-use preflight_cli::decode::{AudioStream, DecodeError, StreamEnd};
+use preflight_cli::decode::{
+    AudioStream, DecodeError, SampleReader, StreamEnd, StreamInfo, Truncation,
+};
 use support::{aiff, flac, to_int, wav, Audio};
 
 /// Frames in the ramp: not a multiple of the 1152-frame PCM packet nor the 4096-frame FLAC block.
@@ -281,4 +283,197 @@ fn open_errors_are_classified() {
         AudioStream::open(&header),
         Err(DecodeError::TruncatedHeader)
     ));
+}
+
+/// What one reader made of a file.
+struct Read {
+    direct: bool,
+    info: StreamInfo,
+    header_truncation: Option<Truncation>,
+    samples: Vec<f32>,
+    end: StreamEnd,
+}
+
+/// Every sample of `path` from the default reader and from symphonia.
+fn both_readers(path: &Path) -> [Read; 2] {
+    [SampleReader::Auto, SampleReader::Symphonia].map(|reader| {
+        let mut stream = AudioStream::open_with(path, reader).unwrap_or_else(|e| panic!("{e}"));
+        let mut samples = Vec::new();
+        while let Some(block) = stream.next_block().unwrap_or_else(|e| panic!("{e}")) {
+            samples.extend_from_slice(block);
+        }
+        Read {
+            direct: stream.uses_direct_reader(),
+            info: stream.info().clone(),
+            header_truncation: stream.header_truncation(),
+            samples,
+            end: stream.finish().unwrap_or_else(|e| panic!("{e}")),
+        }
+    })
+}
+
+/// Asserts that the direct reader reads `path` and delivers bit-identical samples, the same
+/// parameters and the same end (frames, truncation) as symphonia.
+fn assert_direct_matches_symphonia(path: &Path, what: &str) {
+    let [direct, general] = both_readers(path);
+    assert!(direct.direct, "{what}: the direct reader was not used");
+    assert!(!general.direct, "{what}: symphonia was not used");
+    assert_eq!(direct.info, general.info, "{what}: stream info");
+    assert_eq!(
+        direct.header_truncation, general.header_truncation,
+        "{what}: header truncation"
+    );
+    let (a, b) = (&direct.samples, &general.samples);
+    assert_eq!(a.len(), b.len(), "{what}: sample count");
+    if let Some(i) = (0..a.len()).find(|&i| a[i].to_bits() != b[i].to_bits()) {
+        panic!(
+            "{what}: sample {i} is {} from the direct reader but {} from symphonia",
+            a[i], b[i]
+        );
+    }
+    assert_eq!(direct.end, general.end, "{what}: stream end");
+}
+
+#[test]
+fn direct_reader_matches_symphonia_bit_for_bit_on_every_format_it_reads() {
+    use wav::Fmt;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let formats = [
+        (Fmt::Pcm, 16),
+        (Fmt::Pcm, 24),
+        (Fmt::Pcm, 32),
+        (Fmt::Float, 32),
+        (Fmt::Float, 64),
+        (Fmt::ExtensiblePcm { valid_bits: 16 }, 16),
+        (Fmt::ExtensiblePcm { valid_bits: 24 }, 24),
+        (Fmt::ExtensiblePcm { valid_bits: 20 }, 24),
+        (Fmt::ExtensiblePcm { valid_bits: 32 }, 32),
+        (Fmt::ExtensiblePcm { valid_bits: 24 }, 32),
+        (Fmt::ExtensibleFloat, 32),
+        (Fmt::ExtensibleFloat, 64),
+    ];
+    for (index, (fmt, bits)) in formats.into_iter().enumerate() {
+        for channels in [1u16, 2, 6] {
+            // Random bytes: every bit pattern is a sample (NaN, infinity and subnormal floats
+            // too). Long enough for several blocks, plus a partial frame at the end.
+            let frame_bytes = usize::from(channels * bits / 8);
+            let data = support::random_bytes(70_001 * frame_bytes + 1, index as u64 + 1);
+            let p = dir.path().join(format!("f{index}-{channels}ch.wav"));
+            let raw = wav::Raw {
+                fmt,
+                channels,
+                sample_rate_hz: 44_100,
+                bits,
+                data: &data,
+                data_len_field: None,
+                before_data: &[],
+                after_data: &[],
+            };
+            std::fs::write(&p, raw.bytes()).unwrap_or_else(|e| panic!("{e}"));
+            assert_direct_matches_symphonia(&p, &format!("{fmt:?} {bits}-bit {channels} ch"));
+        }
+    }
+}
+
+#[test]
+fn direct_reader_matches_symphonia_on_unusual_layouts() {
+    use wav::Fmt;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = support::random_bytes(6 * 50_000, 99);
+    // An odd-length chunk (padded) before the samples, and a loud chunk after them.
+    let mut odd = b"odd ".to_vec();
+    odd.extend_from_slice(&7u32.to_le_bytes());
+    odd.extend_from_slice(b"1234567\0");
+    let mut after = b"junk".to_vec();
+    after.extend_from_slice(&16u32.to_le_bytes());
+    after.extend_from_slice(&[0x7f; 16]);
+    let base = wav::Raw {
+        fmt: Fmt::Pcm,
+        channels: 2,
+        sample_rate_hz: 48_000,
+        bits: 24,
+        data: &data,
+        data_len_field: None,
+        before_data: &[],
+        after_data: &[],
+    };
+    let cases = [
+        (
+            "chunks around the data",
+            wav::Raw {
+                before_data: &odd,
+                after_data: &after,
+                ..base
+            },
+        ),
+        (
+            "data length not a whole number of frames",
+            wav::Raw {
+                data: &data[..data.len() - 4],
+                after_data: &after,
+                ..base
+            },
+        ),
+        (
+            "truncated",
+            wav::Raw {
+                data_len_field: Some(data.len() as u32 + 60_000),
+                ..base
+            },
+        ),
+        (
+            "streamed, length left open",
+            wav::Raw {
+                data: &data[..data.len() - 5],
+                data_len_field: Some(u32::MAX),
+                ..base
+            },
+        ),
+        (
+            "no frames",
+            wav::Raw {
+                data: &data[..5],
+                ..base
+            },
+        ),
+    ];
+    for (i, (what, raw)) in cases.iter().enumerate() {
+        let p = dir.path().join(format!("case{i}.wav"));
+        std::fs::write(&p, raw.bytes()).unwrap_or_else(|e| panic!("{e}"));
+        if *what == "no frames" {
+            for reader in [SampleReader::Auto, SampleReader::Symphonia] {
+                let mut s = AudioStream::open_with(&p, reader).unwrap_or_else(|e| panic!("{e}"));
+                assert!(matches!(s.next_block(), Ok(None)), "{what}");
+                assert!(matches!(s.finish(), Err(DecodeError::NoAudio)), "{what}");
+            }
+            continue;
+        }
+        assert_direct_matches_symphonia(&p, what);
+    }
+    let [truncated, _] = both_readers(&dir.path().join("case2.wav"));
+    let t = truncated
+        .end
+        .truncation
+        .unwrap_or_else(|| panic!("not truncated"));
+    assert_eq!((t.declared_frames, t.present_frames), (60_000, 50_000));
+}
+
+#[test]
+fn formats_the_direct_reader_does_not_handle_go_to_symphonia() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let a = ramp();
+    let p8 = dir.path().join("u8.wav");
+    wav::write_int(&p8, &a, 8);
+    let aiff_path = dir.path().join("ramp.aiff");
+    aiff::write(&aiff_path, &a, aiff::Kind::Aiff(24));
+    let flac_path = dir.path().join("ramp.flac");
+    flac::write(&flac_path, &a, 24);
+    for p in [&p8, &aiff_path, &flac_path] {
+        let s = AudioStream::open(p).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!s.uses_direct_reader(), "{}", p.display());
+    }
+    let p24 = dir.path().join("s24.wav");
+    wav::write_int(&p24, &a, 24);
+    let s = AudioStream::open(&p24).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.uses_direct_reader());
 }

@@ -98,3 +98,93 @@ pub fn zero_width_extensible() -> Vec<u8> {
     v.extend_from_slice(&[0u8; 16]);
     v
 }
+
+/// How [`write_raw`] declares the samples in `fmt `.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fmt {
+    /// WAVE_FORMAT_PCM (1), 16-byte chunk.
+    Pcm,
+    /// WAVE_FORMAT_IEEE_FLOAT (3), 18-byte chunk with cbSize 0.
+    Float,
+    /// WAVE_FORMAT_EXTENSIBLE with the PCM subformat; valid bits as given.
+    ExtensiblePcm { valid_bits: u16 },
+    /// WAVE_FORMAT_EXTENSIBLE with the IEEE float subformat.
+    ExtensibleFloat,
+}
+
+/// A WAV file with `data` as the sample bytes, as declared by `fmt`: `channels` of `bits`.
+/// `data_len_field` overrides the `data` chunk's length (a truncated or streamed file), and
+/// `before_data` / `after_data` are whole chunks placed around `data`.
+pub struct Raw<'a> {
+    pub fmt: Fmt,
+    pub channels: u16,
+    pub sample_rate_hz: u32,
+    pub bits: u16,
+    pub data: &'a [u8],
+    pub data_len_field: Option<u32>,
+    pub before_data: &'a [u8],
+    pub after_data: &'a [u8],
+}
+
+impl Raw<'_> {
+    pub fn bytes(&self) -> Vec<u8> {
+        const GUID_TAIL: [u8; 14] = [
+            0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
+        ];
+        let block_align = self.channels * (self.bits / 8);
+        let mut fmt = Vec::new();
+        let tag: u16 = match self.fmt {
+            Fmt::Pcm => 1,
+            Fmt::Float => 3,
+            Fmt::ExtensiblePcm { .. } | Fmt::ExtensibleFloat => 0xfffe,
+        };
+        fmt.extend_from_slice(&tag.to_le_bytes());
+        fmt.extend_from_slice(&self.channels.to_le_bytes());
+        fmt.extend_from_slice(&self.sample_rate_hz.to_le_bytes());
+        fmt.extend_from_slice(&(self.sample_rate_hz * u32::from(block_align)).to_le_bytes());
+        fmt.extend_from_slice(&block_align.to_le_bytes());
+        fmt.extend_from_slice(&self.bits.to_le_bytes());
+        match self.fmt {
+            Fmt::Pcm => {}
+            Fmt::Float => fmt.extend_from_slice(&0u16.to_le_bytes()),
+            Fmt::ExtensiblePcm { valid_bits } => {
+                fmt.extend_from_slice(&22u16.to_le_bytes());
+                fmt.extend_from_slice(&valid_bits.to_le_bytes());
+                fmt.extend_from_slice(&0u32.to_le_bytes()); // channel mask: unassigned
+                fmt.extend_from_slice(&[0x01, 0x00]);
+                fmt.extend_from_slice(&GUID_TAIL);
+            }
+            Fmt::ExtensibleFloat => {
+                fmt.extend_from_slice(&22u16.to_le_bytes());
+                fmt.extend_from_slice(&self.bits.to_le_bytes());
+                fmt.extend_from_slice(&0u32.to_le_bytes());
+                fmt.extend_from_slice(&[0x03, 0x00]);
+                fmt.extend_from_slice(&GUID_TAIL);
+            }
+        }
+        let mut v = Vec::new();
+        v.extend_from_slice(b"RIFF");
+        v.extend_from_slice(&0u32.to_le_bytes()); // patched below
+        v.extend_from_slice(b"WAVE");
+        v.extend_from_slice(b"fmt ");
+        v.extend_from_slice(&(fmt.len() as u32).to_le_bytes());
+        v.extend_from_slice(&fmt);
+        v.extend_from_slice(self.before_data);
+        v.extend_from_slice(b"data");
+        let data_len = self.data_len_field.unwrap_or(self.data.len() as u32);
+        v.extend_from_slice(&data_len.to_le_bytes());
+        v.extend_from_slice(self.data);
+        if self.data.len() % 2 == 1 && !self.after_data.is_empty() {
+            v.push(0); // pad byte
+        }
+        v.extend_from_slice(self.after_data);
+        // What the complete file would hold (a truncated file keeps its original lengths).
+        let riff_len = if data_len == u32::MAX {
+            u32::MAX
+        } else {
+            (v.len() - 8 - self.data.len()) as u32 + data_len
+        };
+        v[4..8].copy_from_slice(&riff_len.to_le_bytes());
+        v
+    }
+}
