@@ -152,6 +152,12 @@ pub struct Meter {
     ring_len: Vec<u32>,
     ring_true_peak: Vec<f32>,
     ring_head: usize,
+    /// Running sums of the momentary and short-term windows (energy, samples), recomputed
+    /// exactly every second so rounding cannot drift.
+    window_sums: [(f64, u64); 2],
+    /// Non-silent entries in each window, so a window that has become silent reads exactly
+    /// zero whatever the rounding of the running sums.
+    window_active: [u32; 2],
 
     // Live values.
     momentary_power: f64,
@@ -258,6 +264,8 @@ impl Meter {
             ring_len: vec![0; SHORT_TERM_SUBBLOCKS],
             ring_true_peak: vec![0.0; SHORT_TERM_SUBBLOCKS],
             ring_head: 0,
+            window_sums: [(0.0, 0); 2],
+            window_active: [0; 2],
             momentary_power: 0.0,
             short_term_power: 0.0,
             smoothed_corr: CorrelationSums::default(),
@@ -365,6 +373,7 @@ impl Meter {
         self.ring_len.fill(nominal);
         self.ring_true_peak.fill(0.0);
         self.ring_head = 0;
+        self.recompute_window_sums();
         self.momentary_power = 0.0;
         self.short_term_power = 0.0;
         self.smoothed_corr = CorrelationSums::default();
@@ -696,17 +705,42 @@ impl Meter {
     /// Closes a 10 ms sub-block: windows, maxima, gating blocks, correlation smoothing.
     fn finish_subblock(&mut self) {
         let live = !self.paused;
-        self.ring_power[self.ring_head] = self.sub_power;
-        self.ring_len[self.ring_head] = self.subblock_len as u32;
-        self.ring_true_peak[self.ring_head] = self.sub_true_peak;
+        let h = self.ring_head;
+        // The entry leaving the momentary window, and the one this slot held (leaving the
+        // short-term window).
+        let m_out = (h + SHORT_TERM_SUBBLOCKS - MOMENTARY_SUBBLOCKS) % SHORT_TERM_SUBBLOCKS;
+        let new_len = self.subblock_len as u64;
+        let [m, st] = &mut self.window_sums;
+        m.0 += self.sub_power - self.ring_power[m_out];
+        m.1 = m.1 + new_len - self.ring_len[m_out] as u64;
+        st.0 += self.sub_power - self.ring_power[h];
+        st.1 = st.1 + new_len - self.ring_len[h] as u64;
+        let active = |p: f64| u32::from(p > 0.0);
+        self.window_active[0] =
+            self.window_active[0] + active(self.sub_power) - active(self.ring_power[m_out]);
+        self.window_active[1] =
+            self.window_active[1] + active(self.sub_power) - active(self.ring_power[h]);
+        self.ring_power[h] = self.sub_power;
+        self.ring_len[h] = self.subblock_len as u32;
+        self.ring_true_peak[h] = self.sub_true_peak;
         self.ring_head += 1;
         if self.ring_head == SHORT_TERM_SUBBLOCKS {
             self.ring_head = 0;
         }
         self.subblocks_done += 1;
+        if self.subblocks_done.is_multiple_of(GRID_PER_SECOND) {
+            self.recompute_window_sums();
+        }
 
-        self.momentary_power = self.window_power(MOMENTARY_SUBBLOCKS);
-        self.short_term_power = self.window_power(SHORT_TERM_SUBBLOCKS);
+        let mean = |(energy, samples): (f64, u64), active: u32| {
+            if samples == 0 || active == 0 {
+                0.0
+            } else {
+                energy.max(0.0) / samples as f64
+            }
+        };
+        self.momentary_power = mean(self.window_sums[0], self.window_active[0]);
+        self.short_term_power = mean(self.window_sums[1], self.window_active[1]);
         if live {
             self.max_momentary_power = self.max_momentary_power.max(self.momentary_power);
             self.max_short_term_power = self.max_short_term_power.max(self.short_term_power);
@@ -754,30 +788,42 @@ impl Meter {
         self.subblock_len = self.grid_len(self.subblocks_done);
     }
 
-    /// Mean weighted power of the last `count` sub-blocks (silence before the start).
-    fn window_power(&self, count: usize) -> f64 {
-        let count = count.min(SHORT_TERM_SUBBLOCKS);
-        // The newest `count` entries end just before `ring_head`, wrapping to the end.
-        let (wrapped, recent) = if count <= self.ring_head {
-            (0..0, self.ring_head - count..self.ring_head)
-        } else {
-            (
-                SHORT_TERM_SUBBLOCKS - (count - self.ring_head)..SHORT_TERM_SUBBLOCKS,
-                0..self.ring_head,
-            )
-        };
-        let energy: f64 = self.ring_power[wrapped.clone()].iter().sum::<f64>()
-            + self.ring_power[recent.clone()].iter().sum::<f64>();
-        let samples: u64 = self.ring_len[wrapped]
-            .iter()
-            .map(|&v| v as u64)
-            .sum::<u64>()
-            + self.ring_len[recent].iter().map(|&v| v as u64).sum::<u64>();
-        if samples == 0 {
-            0.0
-        } else {
-            energy / samples as f64
+    /// Sums the momentary and short-term windows afresh from the ring.
+    fn recompute_window_sums(&mut self) {
+        for (sums, count) in self
+            .window_sums
+            .iter_mut()
+            .zip([MOMENTARY_SUBBLOCKS, SHORT_TERM_SUBBLOCKS])
+        {
+            // The newest `count` entries end just before `ring_head`, wrapping to the end.
+            let (wrapped, recent) = if count <= self.ring_head {
+                (0..0, self.ring_head - count..self.ring_head)
+            } else {
+                (
+                    SHORT_TERM_SUBBLOCKS - (count - self.ring_head)..SHORT_TERM_SUBBLOCKS,
+                    0..self.ring_head,
+                )
+            };
+            let energy: f64 = self.ring_power[wrapped.clone()].iter().sum::<f64>()
+                + self.ring_power[recent.clone()].iter().sum::<f64>();
+            let samples: u64 = self.ring_len[wrapped]
+                .iter()
+                .chain(&self.ring_len[recent])
+                .map(|&v| v as u64)
+                .sum();
+            *sums = (energy, samples);
         }
+        let head = self.ring_head;
+        let count_active = |count: usize| -> u32 {
+            (1..=count)
+                .map(|i| (head + SHORT_TERM_SUBBLOCKS - i) % SHORT_TERM_SUBBLOCKS)
+                .filter(|&i| self.ring_power[i] > 0.0)
+                .count() as u32
+        };
+        self.window_active = [
+            count_active(MOMENTARY_SUBBLOCKS),
+            count_active(SHORT_TERM_SUBBLOCKS),
+        ];
     }
 
     fn refresh_caches(&mut self) {
@@ -1256,6 +1302,46 @@ mod tests {
         let newest = s.scope[SCOPE_POINTS - 1];
         assert!(l[l.len() - m.scope_step..].contains(&newest[0]));
         assert_eq!(m.snapshot().scope_len, 0, "read-and-reset");
+    }
+
+    #[test]
+    fn loudness_returns_to_no_signal_after_the_window_empties() {
+        let rate = 48_000;
+        let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        let loud = sine(rate, 1000.0, 0.5, rate as usize * 4);
+        m.process(&[&loud, &loud]);
+        let quiet = vec![0.0f32; 480];
+        let mut gone_after = [None, None];
+        let mut previous = [f32::INFINITY; 2];
+        for step in 1..=400 {
+            m.process(&[&quiet, &quiet]);
+            let s = m.snapshot();
+            for (k, reading) in [s.momentary_lufs, s.short_term_lufs]
+                .into_iter()
+                .enumerate()
+            {
+                match reading {
+                    // The filters' tail decays smoothly: never a jump up, never a stale value.
+                    Some(l) => {
+                        assert!(gone_after[k].is_none(), "reading came back: {l}");
+                        assert!(l <= previous[k] + 1e-3, "{k}: {l} after {}", previous[k]);
+                        previous[k] = l;
+                    }
+                    None => {
+                        gone_after[k].get_or_insert(step);
+                    }
+                }
+            }
+        }
+        // The window length in 10 ms steps plus the K-weighting filters' decay into zero.
+        assert!(
+            gone_after[0].is_some_and(|s| (40..80).contains(&s)),
+            "{gone_after:?}"
+        );
+        assert!(
+            gone_after[1].is_some_and(|s| (300..340).contains(&s)),
+            "{gone_after:?}"
+        );
     }
 
     #[test]
