@@ -1,40 +1,25 @@
-//! Renders the main view headless and drives it like a user would.
+//! Renders the editor headless at its design size and drives it like a user would: each test
+//! feeds the snapshots of one situation (a healthy mix, clipping, a mono problem, silence, no
+//! audio at all) and reads what a producer would read.
 
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-use preflight_dsp::Snapshot;
-use preflight_gui::{draw, Actions, Model, IDLE_AFTER};
+use preflight_dsp::platforms::platform;
+use preflight_dsp::readiness::{
+    Profile, ReadinessStats, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP, REFERENCE_TILT_DB_PER_OCTAVE,
+};
+use preflight_dsp::{band_centers_hz, Snapshot};
+use preflight_gui::{draw, Actions, Model, DESIGN_SIZE, IDLE_AFTER};
 
 struct State {
     model: Model,
     actions: Actions,
 }
 
-fn measuring_snapshot() -> Snapshot {
-    let mut s = Snapshot {
-        sequence: 7,
-        frames_measured: 48_000 * 75,
-        sample_rate_hz: 48_000,
-        channels: 2,
-        momentary_lufs: Some(-21.3),
-        short_term_lufs: Some(-22.1),
-        integrated_lufs: Some(-23.0),
-        loudness_range_lu: Some(6.4),
-        lra_stable: true,
-        correlation: Some(0.85),
-        ..Snapshot::default()
-    };
-    s.true_peak_since_last_dbtp[0] = Some(-4.0);
-    s.true_peak_since_last_dbtp[1] = Some(-5.0);
-    s.true_peak_max_dbtp[0] = Some(-1.2);
-    s.true_peak_max_dbtp[1] = Some(-2.5);
-    s
-}
-
 fn harness(model: Model) -> Harness<'static, State> {
-    Harness::new_ui_state(
+    Harness::builder().with_size(DESIGN_SIZE).build_ui_state(
         |ui, state: &mut State| draw(ui, &state.model, &mut state.actions),
         State {
             model,
@@ -43,51 +28,241 @@ fn harness(model: Model) -> Harness<'static, State> {
     )
 }
 
-#[test]
-fn shows_the_readings_of_a_snapshot() {
+fn model_with(snapshot: Snapshot) -> Model {
     let mut model = Model::new();
-    model.update(measuring_snapshot());
-    let mut h = harness(model);
-    h.run();
+    model.update(snapshot);
+    model
+}
 
-    h.get_by_label("-23.0 LUFS");
-    h.get_by_label("-21.3 LUFS");
-    h.get_by_label("-22.1 LUFS");
-    h.get_by_label("6.4 LU");
-    h.get_by_label("+0.85");
-    // Max true peak over the channels, and each channel's own maximum next to its bar.
-    assert_eq!(h.query_all_by_label("-1.2 dBTP").count(), 2);
-    h.get_by_label("-2.5 dBTP");
-    h.get_by_label("L true peak");
-    h.get_by_label("R true peak");
-    assert!(h.query_by_label_contains("Idle").is_none());
-    h.get_by_label_contains("1:15 measured");
+/// What the readiness rules read for a healthy mix: two minutes of music peaking at -4.5 dBTP
+/// with peaks spread over 15 dB, -20 LUFS, a balanced spectrum and a centred low end.
+fn healthy_stats() -> ReadinessStats {
+    let mut s = ReadinessStats {
+        measured_s: 120.0,
+        non_silent_s: 118.0,
+        channels: 2,
+        integrated_lufs: Some(-20.0),
+        loudness_range_lu: Some(7.0),
+        true_peak_dbtp: Some(-4.5),
+        sample_peak_dbfs: Some(-4.7),
+        loud_correlation: Some(0.6),
+        low_band_correlation: Some(0.98),
+        stereo: true,
+        ..ReadinessStats::default()
+    };
+    for (i, count) in s.peak_histogram.iter_mut().enumerate() {
+        let db = PEAK_HIST_MIN_DBTP + i as f64 * PEAK_BIN_DB;
+        if (-20.0..=-4.5).contains(&db) {
+            *count = 10;
+        }
+    }
+    for (band, hz) in s.spectrum_db.iter_mut().zip(band_centers_hz()) {
+        *band = Some(-30.0 - REFERENCE_TILT_DB_PER_OCTAVE * (hz / 1000.0).log2());
+    }
+    s
+}
+
+/// A live snapshot whose readings agree with `stats`.
+fn snapshot_of(stats: ReadinessStats) -> Snapshot {
+    let f = |v: Option<f64>| v.map(|x| x as f32);
+    let mut s = Snapshot {
+        sequence: 6000,
+        frames_measured: (stats.measured_s * 48_000.0) as u64,
+        sample_rate_hz: 48_000,
+        channels: 2,
+        momentary_lufs: Some(-18.6),
+        short_term_lufs: Some(-19.4),
+        integrated_lufs: f(stats.integrated_lufs),
+        loudness_range_lu: f(stats.loudness_range_lu),
+        lra_stable: stats.measured_s >= 60.0,
+        max_momentary_lufs: Some(-15.2),
+        max_short_term_lufs: Some(-16.9),
+        clipped_samples: stats.clipped_samples,
+        true_peak_overs: stats.true_peak_overs_0db,
+        plr_db: stats.plr_db().map(|x| x as f32),
+        psr_db: Some(11.0),
+        correlation: f(stats.loud_correlation),
+        low_band_correlation: f(stats.low_band_correlation),
+        balance_db: Some(0.4),
+        readiness: stats,
+        ..Snapshot::default()
+    };
+    for c in 0..2 {
+        s.true_peak_since_last_dbtp[c] = Some(-9.0);
+        s.sample_peak_since_last_dbfs[c] = Some(-9.5);
+        s.true_peak_max_dbtp[c] = f(stats.true_peak_dbtp);
+        s.sample_peak_max_dbfs[c] = f(stats.sample_peak_dbfs);
+    }
+    for (band, hz) in s.spectrum_db.iter_mut().zip(band_centers_hz()) {
+        *band = Some((-32.0 - REFERENCE_TILT_DB_PER_OCTAVE * (hz / 1000.0).log2()) as f32);
+    }
+    s.spectrum_valid = true;
+    for (k, point) in s.scope.iter_mut().take(256).enumerate() {
+        let x = (k as f32 * 0.1).sin() * 0.3;
+        *point = [x, 0.8 * x];
+    }
+    s.scope_len = 256;
+    s
 }
 
 #[test]
-fn missing_values_show_a_dash_and_an_unsettled_range_says_so() {
+fn a_healthy_mix_reads_ready_with_its_numbers() {
+    let mut h = harness(model_with(snapshot_of(healthy_stats())));
+    h.run();
+
+    h.get_by_label("✔ READY");
+    assert!(h.query_by_label("✖ NOT READY").is_none());
+    h.get_by_label("Ready to send to mastering");
+    h.get_by_label("✔ No problems found");
+    // Integrated, momentary and short-term, LRA and PLR, per-channel maxima.
+    h.get_by_label("-20.0 LUFS");
+    h.get_by_label("-18.6 LUFS");
+    h.get_by_label("-19.4 LUFS");
+    h.get_by_label("7.0 LU");
+    h.get_by_label("15.5 dB");
+    // Each channel's maxima (the true peak also shows in the platform table's "after" column).
+    assert!(h.query_all_by_label("-4.5 dBTP").count() >= 2);
+    assert_eq!(h.query_all_by_label("-4.7 dBFS").count(), 2);
+    h.get_by_label("+0.60");
+    h.get_by_label("+0.98");
+    h.get_by_label_contains("2:00 measured");
+    assert!(h.query_by_label_contains("unstable").is_none());
+    // A balanced spectrum flags no region.
+    assert!(h.query_by_label_contains("MUD zone").is_none());
+    assert!(h.query_by_label_contains("HARSH zone").is_none());
+}
+
+#[test]
+fn clipping_is_not_ready_and_the_finding_says_what_to_do() {
+    let stats = ReadinessStats {
+        true_peak_dbtp: Some(0.8),
+        sample_peak_dbfs: Some(0.0),
+        clipped_samples: 12,
+        true_peak_overs_0db: 40,
+        first_clip_s: Some(31.5),
+        last_clip_s: Some(95.25),
+        ..healthy_stats()
+    };
+    let mut h = harness(model_with(snapshot_of(stats)));
+    h.run();
+
+    h.get_by_label("✖ NOT READY");
+    assert!(h.query_by_label("✔ READY").is_none());
+    h.get_by_label_contains("2 to fix");
+    h.get_by_label_contains("✖ FAIL  Clipping — 12 samples at or above 0 dBFS");
+    h.get_by_label_contains("first at 31.50 s, last at 95.25 s");
+    h.get_by_label_contains("clipping cannot be undone in mastering");
+    h.get_by_label("✖ CLIP 12");
+    h.get_by_label("⚠ TP overs 40");
+    assert!(h.query_all_by_label("+0.8 dBTP").count() >= 2);
+    assert_eq!(h.query_all_by_label("0.0 dBFS").count(), 2);
+
+    // The finding opens to its measured value and threshold.
+    let detail = "measured 52 clipped samples or overs";
+    assert!(h.query_by_label_contains(detail).is_none());
+    h.get_by_label_contains("Clipping — 12 samples").click();
+    h.run();
+    h.get_by_label_contains(detail);
+    h.get_by_label_contains("threshold none at or above 0 dBFS / 0 dBTP");
+}
+
+#[test]
+fn an_out_of_phase_mix_fails_mono_compatibility() {
+    let stats = ReadinessStats {
+        loud_correlation: Some(-0.8),
+        ..healthy_stats()
+    };
+    let mut h = harness(model_with(snapshot_of(stats)));
+    h.run();
+
+    h.get_by_label("✖ NOT READY");
+    h.get_by_label_contains("Mono compatibility — correlation -0.80");
+    h.get_by_label_contains("collapses in mono");
+    h.get_by_label_contains("check for a polarity-inverted channel");
+    // The live correlation meter says it in numbers and words.
+    h.get_by_label("-0.80");
+    assert!(h.query_all_by_label("✖ out of phase").count() >= 1);
+}
+
+#[test]
+fn silence_shows_no_signal_and_keeps_listening() {
     let mut model = Model::new();
     model.update(Snapshot {
+        frames_measured: 48_000 * 4,
+        sample_rate_hz: 48_000,
         channels: 2,
-        sample_rate_hz: 44_100,
-        momentary_lufs: Some(-30.0),
-        loudness_range_lu: Some(2.0),
-        lra_stable: false,
+        readiness: ReadinessStats {
+            measured_s: 4.0,
+            channels: 2,
+            stereo: true,
+            ..ReadinessStats::default()
+        },
         ..Snapshot::default()
     });
     let mut h = harness(model);
     h.run();
 
-    // Short-term, integrated, true peak (reading and both channels) and correlation are missing.
-    assert_eq!(h.query_all_by_label("—").count(), 6);
-    h.get_by_label_contains("settling");
+    h.get_by_label("… LISTENING");
+    h.get_by_label_contains("Needs 10 s of audio");
+    // Both correlation meters, and every loudness and peak reading, are missing.
+    assert_eq!(h.query_all_by_label("no signal").count(), 2);
+    assert!(h.query_all_by_label("—").count() >= 7);
+    assert!(h.query_by_label("✖ NOT READY").is_none());
+}
+
+#[test]
+fn idle_before_audio_and_when_snapshots_stop() {
+    let mut h = harness(Model::new());
+    h.run();
+    h.get_by_label("Idle — no audio");
+    h.get_by_label("○ NO AUDIO");
+    h.get_by_label("○ IDLE");
+
+    h.state_mut().model.update(snapshot_of(healthy_stats()));
+    h.run();
+    assert!(h.query_by_label("Idle — no audio").is_none());
+    h.get_by_label("-18.6 LUFS");
+    h.get_by_label("⏵ LIVE");
+
+    h.state_mut()
+        .model
+        .set_time_since_snapshot(IDLE_AFTER + Duration::from_millis(1));
+    h.run();
+    h.get_by_label("Idle — no audio");
+    h.get_by_label("Last measurement — no audio now");
+    // Live readings are not shown as if they were live; the measurement's result stays.
+    assert!(h.query_by_label("-18.6 LUFS").is_none());
+    assert!(h.query_by_label("+0.60").is_none());
+    h.get_by_label("-20.0 LUFS");
+    h.get_by_label("✔ READY");
+}
+
+#[test]
+fn held_and_paused_states_are_named() {
+    let mut model = model_with(snapshot_of(healthy_stats()));
+    model.set_held(true);
+    let mut h = harness(model);
+    h.run();
+    h.get_by_label("Held — transport stopped");
+    h.get_by_label("⏸ HELD");
+
+    let mut model = model_with(Snapshot {
+        paused: true,
+        ..snapshot_of(healthy_stats())
+    });
+    model.set_held(false);
+    let mut h = harness(model);
+    h.run();
+    h.get_by_label("Paused");
+    assert!(h.query_by_label("Pause").is_none());
+    h.get_by_label("Resume").click();
+    h.run();
+    assert_eq!(h.state().actions.set_paused, Some(false));
 }
 
 #[test]
 fn buttons_record_actions() {
-    let mut model = Model::new();
-    model.update(measuring_snapshot());
-    let mut h = harness(model);
+    let mut h = harness(model_with(snapshot_of(healthy_stats())));
     h.run();
 
     h.get_by_label("Reset").click();
@@ -108,47 +283,142 @@ fn buttons_record_actions() {
 }
 
 #[test]
-fn a_paused_meter_offers_resume() {
-    let mut model = Model::new();
-    model.update(Snapshot {
-        paused: true,
-        ..measuring_snapshot()
-    });
-    let mut h = harness(model);
+fn clicking_the_peak_meters_resets_the_maxima() {
+    let mut h = harness(model_with(snapshot_of(healthy_stats())));
     h.run();
+    h.get_by_label("L true peak");
+    h.get_by_label("R sample peak");
+    assert!(!h.state().actions.reset_maxima);
 
-    assert!(h.query_by_label("Pause").is_none());
-    h.get_by_label("Resume").click();
+    h.get_by_label("Peak meters (click to reset maxima)")
+        .click();
     h.run();
-    assert_eq!(h.state().actions.set_paused, Some(false));
-    h.get_by_label("Paused");
+    assert!(h.state().actions.reset_maxima);
+    assert!(!h.state().actions.reset);
 }
 
 #[test]
-fn says_idle_before_audio_and_when_snapshots_stop() {
-    let mut h = harness(Model::new());
+fn profile_platform_and_zoom_are_chosen_in_the_top_bar() {
+    let mut h = harness(model_with(snapshot_of(healthy_stats())));
     h.run();
-    h.get_by_label("Idle — no audio");
 
-    h.state_mut().model.update(measuring_snapshot());
+    h.get_by_label("Master").click();
     h.run();
-    assert!(h.query_by_label("Idle — no audio").is_none());
+    assert_eq!(h.state().actions.set_profile, Some(Profile::Master));
 
-    h.state_mut()
-        .model
-        .set_time_since_snapshot(IDLE_AFTER + Duration::from_millis(1));
+    h.get_by_value("Spotify").click();
     h.run();
-    h.get_by_label("Idle — no audio");
-    // The last readings stay visible.
-    h.get_by_label("-23.0 LUFS");
+    h.get_by_label("Apple Music (-16 LUFS)").click();
+    h.run();
+    assert_eq!(
+        h.state().actions.set_platform.map(|p| p.id),
+        Some("apple_music")
+    );
+
+    h.get_by_value("Zoom 100 %").click();
+    h.run();
+    h.get_by_label("150 %").click();
+    h.run();
+    assert_eq!(h.state().actions.set_zoom, Some(1.5));
 }
 
 #[test]
-fn says_held_when_the_transport_hold_is_on() {
-    let mut model = Model::new();
-    model.update(measuring_snapshot());
-    model.set_held(true);
+fn a_master_is_judged_against_the_chosen_platform() {
+    let stats = ReadinessStats {
+        integrated_lufs: Some(-10.0),
+        true_peak_dbtp: Some(-1.5),
+        ..healthy_stats()
+    };
+    let mut model = model_with(snapshot_of(stats));
+    let apple = platform("apple_music").expect("known platform");
+    model.set_target(Profile::Master, apple);
     let mut h = harness(model);
     h.run();
-    h.get_by_label("Held — transport stopped");
+
+    h.get_by_label("✔ READY");
+    h.get_by_label("Ready for Apple Music");
+    h.get_by_label_contains("Apple Music target -16 LUFS");
+    // The table marks the chosen row and says what every service does.
+    h.get_by_label("▶ Apple Music");
+    assert!(h.query_by_label("▶ Spotify").is_none());
+    // Apple Music and AES turn a -10 LUFS master down by 6 dB, Spotify and three more by 4 dB,
+    // EBU R128 by 13 dB; Apple's and AES' true peaks then land at -7.5 dBTP.
+    assert_eq!(
+        h.query_all_by_label_contains("turned down by 6.0 dB")
+            .count(),
+        2
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("turned down by 4.0 dB")
+            .count(),
+        4
+    );
+    h.get_by_label_contains("turned down by 13.0 dB");
+    assert_eq!(h.query_all_by_label("-7.5 dBTP").count(), 2);
+}
+
+#[test]
+fn the_loudness_range_is_flagged_unstable_for_its_first_minute() {
+    let stats = ReadinessStats {
+        measured_s: 40.0,
+        non_silent_s: 40.0,
+        loudness_range_lu: Some(3.2),
+        ..healthy_stats()
+    };
+    let mut h = harness(model_with(snapshot_of(stats)));
+    h.run();
+    h.get_by_label("3.2 LU");
+    h.get_by_label("⚠ unstable");
+}
+
+#[test]
+fn the_spectrum_states_its_slope_and_shades_a_muddy_region() {
+    let mut stats = healthy_stats();
+    for (band, hz) in stats.spectrum_db.iter_mut().zip(band_centers_hz()) {
+        if (200.0..=500.0).contains(&hz) {
+            *band = band.map(|v| v + 5.0);
+        }
+    }
+    let mut h = harness(model_with(snapshot_of(stats)));
+    h.run();
+
+    h.get_by_value("1/6 oct · 4.5 dB/oct slope · 4096-pt FFT");
+    h.get_by_label_contains("⚠ WARN  Low end");
+    h.get_by_label("⚠ MUD zone 200-500 Hz");
+    assert!(h.query_by_label_contains("HARSH zone").is_none());
+
+    h.get_by_value("1/6 oct · 4.5 dB/oct slope · 4096-pt FFT")
+        .click();
+    h.run();
+    h.get_by_label("3 dB/oct (pink noise reads flat)").click();
+    h.run();
+    assert_eq!(h.state().actions.set_spectrum_slope, Some(3.0));
+    let actions = h.state().actions;
+    h.state_mut().model.apply_view_actions(&actions);
+    h.run();
+    h.get_by_value("1/6 oct · 3 dB/oct slope · 4096-pt FFT");
+}
+
+#[test]
+fn every_panel_fits_the_design_size() {
+    let mut h = harness(model_with(snapshot_of(healthy_stats())));
+    h.run();
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, DESIGN_SIZE);
+    for label in [
+        "▶ Spotify",
+        "Balance",
+        "Low band < 150 Hz",
+        "Integrated",
+        "Zoom 100 %",
+    ] {
+        let node = h
+            .query_by_label(label)
+            .or_else(|| h.query_by_value(label))
+            .unwrap_or_else(|| panic!("{label} is not shown"));
+        let rect = node.rect();
+        assert!(screen.contains_rect(rect), "{label} at {rect:?} is cut off");
+    }
+    // The last row of the platform table, at the bottom.
+    let rect = h.get_by_label_contains("AES TD1008 streaming").rect();
+    assert!(screen.contains_rect(rect), "last platform row at {rect:?}");
 }

@@ -1,4 +1,5 @@
-//! The editor: an egui window around [`preflight_gui::draw`], and the persisted window geometry.
+//! The editor: an egui window around [`preflight_gui::draw`], and the persisted window geometry
+//! (size and zoom).
 //!
 //! Threads: everything here runs on the GUI thread (drawing) or the host's main thread (spawn,
 //! size, state save/load). The audio thread touches none of it; it meets the editor only through
@@ -12,14 +13,18 @@ use std::time::{Duration, Instant};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::{LogicalSize, NativeSize};
 use nice_plug::editor::{Editor, HostMethods, ParentWindowHandle, ResizeHint, SpawnedEditor};
+use nice_plug::params::enums::Enum;
 use nice_plug::params::persist::PersistentField;
 use nice_plug_egui::{
     create_egui_editor, EguiEditorHandle, EguiEditorState, EguiNiceSettings, Frame, NiceEguiApp,
     RepaintNotifier,
 };
+use preflight_dsp::platforms::PLATFORMS;
 use preflight_dsp::SnapshotReceiver;
 use preflight_gui::{Actions, Model, IDLE_AFTER};
 use serde::{Deserialize, Serialize};
+
+use crate::params::{Platform, PreflightParams};
 
 /// Window size when the plugin is first opened (logical pixels).
 pub const DEFAULT_SIZE: LogicalSize<f64> = LogicalSize::new(960.0, 600.0);
@@ -180,7 +185,7 @@ impl PersistentField<'_, EditorGeometry> for Arc<EditorState> {
 /// host opens one.
 #[derive(Debug)]
 pub struct PreflightEditor {
-    state: Arc<EditorState>,
+    params: Arc<PreflightParams>,
     shared: Arc<SharedState>,
     receiver: ReceiverSlot,
     repaint: RepaintNotifier,
@@ -188,15 +193,16 @@ pub struct PreflightEditor {
 
 impl PreflightEditor {
     /// An editor that draws what arrives through `receiver` and asks for repaints through
-    /// `repaint` (the audio thread holds a clone to signal fresh snapshots).
+    /// `repaint` (the audio thread holds a clone to signal fresh snapshots). It judges the mix
+    /// against the profile and platform in `params`, and opens with their window geometry.
     pub fn new(
-        state: Arc<EditorState>,
+        params: Arc<PreflightParams>,
         shared: Arc<SharedState>,
         receiver: ReceiverSlot,
         repaint: RepaintNotifier,
     ) -> Self {
         Self {
-            state,
+            params,
             shared,
             receiver,
             repaint,
@@ -222,8 +228,13 @@ impl Editor for PreflightEditor {
         let settings = EguiNiceSettings::new()
             .with_tile("Preflight")
             .with_resize_hint(Self::resize_hint());
-        let app = App::new(Arc::clone(&self.shared), Arc::clone(&self.receiver));
-        let editor = create_egui_editor(self.state.current(), self.repaint.clone(), settings, app)
+        let app = App::new(
+            Arc::clone(&self.params),
+            Arc::clone(&self.shared),
+            Arc::clone(&self.receiver),
+        );
+        let state = self.params.editor_state.current();
+        let editor = create_egui_editor(state, self.repaint.clone(), settings, app)
             .ok_or("the egui editor could not be created")?;
         editor.spawn(
             parent,
@@ -235,7 +246,7 @@ impl Editor for PreflightEditor {
     }
 
     fn size(&self) -> NativeSize<u32> {
-        let state = self.state.current();
+        let state = self.params.editor_state.current();
         NativeSize::from_logical_or_physical(state.logical_size().cast(), state.physical_size())
     }
 
@@ -247,19 +258,54 @@ impl Editor for PreflightEditor {
 /// One open window's view state.
 struct App {
     model: Model,
+    params: Arc<PreflightParams>,
     shared: Arc<SharedState>,
     receiver: ReceiverSlot,
     last_snapshot: Option<Instant>,
+    /// The host's side of parameter changes, known once the window is built.
+    gui_context: Option<GuiContext>,
 }
 
 impl App {
-    fn new(shared: Arc<SharedState>, receiver: ReceiverSlot) -> Self {
+    fn new(params: Arc<PreflightParams>, shared: Arc<SharedState>, receiver: ReceiverSlot) -> Self {
         shared.open_editors.fetch_add(1, Ordering::Relaxed);
         Self {
             model: Model::new(),
+            params,
             shared,
             receiver,
             last_snapshot: None,
+            gui_context: None,
+        }
+    }
+
+    /// Carries out the requests that change parameters (through the host, so they are recorded
+    /// and saved) or the window (zoom).
+    fn apply(&self, ctx: &egui::Context, actions: &Actions) {
+        if let Some(zoom) = actions.set_zoom.filter(|z| ZOOM_RANGE.contains(z)) {
+            // egui-baseview resizes the window and stores the factor in the editor state,
+            // which the session saves.
+            ctx.set_zoom_factor(zoom);
+        }
+        let Some(gui) = self.gui_context.as_ref() else {
+            return;
+        };
+        let setter = gui.param_setter();
+        if let Some(profile) = actions.set_profile {
+            let value = match profile {
+                preflight_dsp::readiness::Profile::Mix => crate::params::Profile::Mix,
+                preflight_dsp::readiness::Profile::Master => crate::params::Profile::Master,
+            };
+            setter.begin_set_parameter(&self.params.profile);
+            setter.set_parameter(&self.params.profile, value);
+            setter.end_set_parameter(&self.params.profile);
+        }
+        if let Some(target) = actions.set_platform {
+            if let Some(index) = PLATFORMS.iter().position(|p| p.id == target.id) {
+                setter.begin_set_parameter(&self.params.platform);
+                setter.set_parameter(&self.params.platform, Platform::from_index(index));
+                setter.end_set_parameter(&self.params.platform);
+            }
         }
     }
 
@@ -285,10 +331,12 @@ impl Drop for App {
 impl NiceEguiApp for App {
     fn build(
         &mut self,
-        _egui_ctx: egui::Context,
-        _gui_ctx: GuiContext,
+        egui_ctx: egui::Context,
+        gui_ctx: GuiContext,
         _frame: &mut Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
+        preflight_gui::theme::install(&egui_ctx);
+        self.gui_context = Some(gui_ctx);
         // Whatever is still queued from a window closed earlier is stale.
         let mut slot = self.receiver.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(receiver) = slot.as_mut() {
@@ -305,11 +353,16 @@ impl NiceEguiApp for App {
                 .map_or(Duration::MAX, |at| now.duration_since(at)),
         );
         self.model.set_held(self.shared.holding());
+        self.model.set_target(
+            self.params.profile.value().into(),
+            self.params.platform.value().target(),
+        );
+        self.model.set_zoom(ui.ctx().zoom_factor());
 
         let mut actions = Actions::default();
-        egui::CentralPanel::default().show(ui, |ui| {
-            preflight_gui::draw(ui, &self.model, &mut actions);
-        });
+        preflight_gui::draw(ui, &self.model, &mut actions);
+        self.model.apply_view_actions(&actions);
+        self.apply(ui.ctx(), &actions);
         self.shared.request(actions);
 
         // Snapshots trigger repaints; without them the idle state still has to appear.
@@ -373,6 +426,7 @@ mod tests {
             reset: true,
             reset_maxima: true,
             set_paused: Some(true),
+            ..Actions::default()
         });
         assert!(shared.take_reset());
         assert!(!shared.take_reset());
@@ -391,10 +445,11 @@ mod tests {
     #[test]
     fn open_windows_are_counted() {
         let shared = Arc::new(SharedState::default());
+        let params = Arc::new(PreflightParams::default());
         let slot: ReceiverSlot = Arc::default();
         assert!(!shared.editor_open());
-        let first = App::new(Arc::clone(&shared), Arc::clone(&slot));
-        let second = App::new(Arc::clone(&shared), Arc::clone(&slot));
+        let first = App::new(Arc::clone(&params), Arc::clone(&shared), Arc::clone(&slot));
+        let second = App::new(Arc::clone(&params), Arc::clone(&shared), Arc::clone(&slot));
         drop(first);
         assert!(shared.editor_open());
         drop(second);

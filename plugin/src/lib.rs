@@ -88,7 +88,7 @@ impl Plugin for Preflight {
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
         Some(PreflightEditor::new(
-            Arc::clone(&self.params.editor_state),
+            Arc::clone(&self.params),
             Arc::clone(&self.shared),
             Arc::clone(&self.receiver),
             self.repaint.clone(),

@@ -1,0 +1,174 @@
+//! The top bar: name, what the mix is judged against (profile, platform), the meter's state
+//! (live, held, paused, idle) and the measurement's controls (reset, reset maxima, pause, zoom).
+
+use egui::{pos2, Align, Layout, Rect, RichText, Ui, UiBuilder};
+use preflight_dsp::platforms::PLATFORMS;
+use preflight_dsp::readiness::Profile;
+
+use super::{Actions, View};
+use crate::theme;
+
+/// The zoom factors offered (1 = 100 %).
+pub const ZOOM_STEPS: [f32; 8] = [0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0];
+
+/// Width kept for the controls on the right (points); the state line gives way to them.
+const CONTROLS_WIDTH: f32 = 350.0;
+
+pub(super) fn draw(ui: &mut Ui, view: &View, actions: &mut Actions) {
+    let rect = ui.max_rect();
+    let controls = Rect::from_min_max(pos2(rect.right() - CONTROLS_WIDTH, rect.top()), rect.max);
+    let left = Rect::from_min_max(rect.min, pos2(controls.left() - 8.0, rect.bottom()));
+    ui.scope_builder(
+        UiBuilder::new()
+            .max_rect(left)
+            .layout(Layout::left_to_right(Align::Center)),
+        |ui| {
+            ui.set_clip_rect(left.intersect(ui.clip_rect()));
+            ui.label(
+                RichText::new("PREFLIGHT")
+                    .size(14.0)
+                    .strong()
+                    .color(theme::TEXT),
+            );
+            ui.add_space(10.0);
+            target_selector(ui, view, actions);
+            ui.add_space(10.0);
+            state(ui, view);
+        },
+    );
+    ui.scope_builder(
+        UiBuilder::new()
+            .max_rect(controls)
+            .layout(Layout::right_to_left(Align::Center)),
+        |ui| {
+            zoom_selector(ui, view, actions);
+            ui.add_space(6.0);
+            let paused = view.snapshot.paused;
+            let pause_label = if paused { "Resume" } else { "Pause" };
+            if ui
+                .button(pause_label)
+                .on_hover_text("Pause or resume the integrated loudness, LRA and maxima")
+                .clicked()
+            {
+                actions.set_paused = Some(!paused);
+            }
+            if ui
+                .button("Reset maxima")
+                .on_hover_text("Clear the peak maxima and clip counts, keep the loudness")
+                .clicked()
+            {
+                actions.reset_maxima = true;
+            }
+            if ui
+                .button("Reset")
+                .on_hover_text("Start a new measurement")
+                .clicked()
+            {
+                actions.reset = true;
+            }
+        },
+    );
+}
+
+fn target_selector(ui: &mut Ui, view: &View, actions: &mut Actions) {
+    let profile = view.model.profile();
+    for (p, text, hover) in [
+        (
+            Profile::Mix,
+            "Mix",
+            "Is this mix ready to send to mastering? (headroom, no bus limiting, -23..-18 LUFS)",
+        ),
+        (
+            Profile::Master,
+            "Master",
+            "Is this master ready for the chosen platform? (its loudness target and true-peak ceiling)",
+        ),
+    ] {
+        if ui
+            .selectable_label(profile == p, text)
+            .on_hover_text(hover)
+            .clicked()
+            && profile != p
+        {
+            actions.set_profile = Some(p);
+        }
+    }
+    let current = view.model.platform();
+    egui::ComboBox::from_id_salt("platform")
+        .selected_text(current.name)
+        .width(128.0)
+        .show_ui(ui, |ui| {
+            for platform in &PLATFORMS {
+                let label = format!("{} ({:.0} LUFS)", platform.name, platform.target_lufs);
+                if ui
+                    .selectable_label(platform.id == current.id, label)
+                    .clicked()
+                    && platform.id != current.id
+                {
+                    actions.set_platform = Some(platform);
+                }
+            }
+        })
+        .response
+        .on_hover_text("Platform a master is judged against");
+}
+
+/// The meter's state as a badge (icon and word) and a line of detail.
+fn state(ui: &mut Ui, view: &View) {
+    let s = view.snapshot;
+    let (badge, color, detail) = if !view.live {
+        ("○ IDLE", theme::TEXT_WEAK, "Idle — no audio".to_owned())
+    } else if view.model.is_held() {
+        ("⏸ HELD", theme::WARN, "Held — transport stopped".to_owned())
+    } else if s.paused {
+        ("⏸ PAUSED", theme::WARN, "Paused".to_owned())
+    } else {
+        let measured_s = if s.sample_rate_hz > 0 {
+            s.frames_measured / u64::from(s.sample_rate_hz)
+        } else {
+            0
+        };
+        (
+            "⏵ LIVE",
+            theme::OK,
+            format!(
+                "{:.1} kHz · {} ch · {}:{:02} measured",
+                s.sample_rate_hz as f32 / 1000.0,
+                s.channels,
+                measured_s / 60,
+                measured_s % 60
+            ),
+        )
+    };
+    ui.label(RichText::new(badge).strong().color(color));
+    ui.add(
+        egui::Label::new(
+            RichText::new(detail)
+                .size(theme::SIZE_SMALL + 0.5)
+                .color(theme::TEXT_WEAK),
+        )
+        .truncate(),
+    );
+}
+
+fn zoom_selector(ui: &mut Ui, view: &View, actions: &mut Actions) {
+    let zoom = view.model.zoom();
+    egui::ComboBox::from_id_salt("zoom")
+        .selected_text(format!("Zoom {:.0} %", zoom * 100.0))
+        .width(96.0)
+        .show_ui(ui, |ui| {
+            for step in ZOOM_STEPS {
+                if ui
+                    .selectable_label(
+                        (step - zoom).abs() < 0.005,
+                        format!("{:.0} %", step * 100.0),
+                    )
+                    .clicked()
+                {
+                    actions.set_zoom = Some(step);
+                }
+            }
+        })
+        .response
+        .on_hover_text("Size of the editor's text and meters");
+}
