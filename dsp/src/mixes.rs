@@ -167,6 +167,18 @@ pub fn clean_mix(rate_hz: u32, seconds: f64, seed: u64) -> Planar {
     }
 
     let mut mix = vec![l, r];
+    // A mix bus is DC-free: a one-pole high-pass at 5 Hz removes the offset the asymmetric
+    // bass waveform leaves.
+    for ch in mix.iter_mut() {
+        let a = (-2.0 * std::f64::consts::PI * 5.0 / fs).exp();
+        let (mut x1, mut y1) = (0.0f64, 0.0f64);
+        for x in ch.iter_mut() {
+            let xi = *x as f64;
+            y1 = a * (y1 + xi - x1);
+            x1 = xi;
+            *x = y1 as f32;
+        }
+    }
     normalise_peak(&mut mix, -4.7);
     mix
 }
