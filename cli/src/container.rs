@@ -35,6 +35,10 @@ pub(crate) struct Declared {
     pub frames_present: Option<u64>,
     /// Where a WAV file's samples lie; `None` for other containers.
     pub wave_data: Option<WaveData>,
+    /// Channel count the header states (WAV `fmt `, AIFF `COMM`, FLAC STREAMINFO).
+    pub channels: Option<u16>,
+    /// A FLAC file whose metadata ends where the file ends: no audio frames at all.
+    pub flac_without_frames: bool,
 }
 
 /// The `data` chunk of a RIFF/WAVE file and the frame size that `fmt ` declares.
@@ -56,6 +60,8 @@ impl Declared {
             frames: None,
             frames_present: None,
             wave_data: None,
+            channels: None,
+            flac_without_frames: false,
         }
     }
 
@@ -83,6 +89,7 @@ fn sniff_inner<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decl
     match (&head[0..4], &head[8..12]) {
         (b"RIFF", b"WAVE") => sniff_wave(source, file_len),
         (b"FORM", b"AIFF") | (b"FORM", b"AIFC") => sniff_aiff(source, file_len),
+        _ if &head[0..4] == b"fLaC" => sniff_flac(source, file_len),
         _ => Ok(Declared::unknown()),
     }
 }
@@ -119,12 +126,41 @@ where
     Ok(None)
 }
 
+/// FLAC: the channel count from STREAMINFO, and whether any audio frame follows the metadata.
+fn sniff_flac<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Declared> {
+    let mut declared = Declared::unknown();
+    let mut pos = 4u64;
+    // A sane bound on metadata blocks.
+    for _ in 0..1024 {
+        source.seek(SeekFrom::Start(pos))?;
+        let mut header = [0u8; 4];
+        source.read_exact(&mut header)?;
+        let last = header[0] & 0x80 != 0;
+        let kind = header[0] & 0x7f;
+        let len = u64::from(u32::from_be_bytes([0, header[1], header[2], header[3]]));
+        if kind == 0 && len >= 18 {
+            let mut info = [0u8; 18];
+            source.read_exact(&mut info)?;
+            // Sample rate (20 bits), channels - 1 (3 bits), bits - 1 (5), total samples (36).
+            declared.channels = Some(u16::from((info[12] >> 1) & 0x07) + 1);
+        }
+        pos += 4 + len;
+        if last {
+            declared.flac_without_frames = pos >= file_len;
+            break;
+        }
+    }
+    Ok(declared)
+}
+
 fn sniff_wave<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Declared> {
     let mut block_align: Option<u16> = None;
+    let mut channels: Option<u16> = None;
     let found = walk_chunks(source, false, |src, tag, len| match &tag {
         b"fmt " if len >= 16 => {
             let mut fmt = [0u8; 16];
             src.read_exact(&mut fmt)?;
+            channels = Some(u16::from_le_bytes([fmt[2], fmt[3]]));
             block_align = Some(u16::from_le_bytes([fmt[12], fmt[13]]));
             Ok(None)
         }
@@ -135,7 +171,10 @@ fn sniff_wave<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
         _ => Ok(None),
     })?;
     let (Some((data_start, data_len)), Some(align)) = (found, block_align) else {
-        return Ok(Declared::unknown());
+        return Ok(Declared {
+            channels,
+            ..Declared::unknown()
+        });
     };
     let wave_data = Some(WaveData {
         start: data_start,
@@ -148,6 +187,8 @@ fn sniff_wave<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
             frames: None,
             frames_present: None,
             wave_data,
+            channels,
+            flac_without_frames: false,
         });
     }
     let align = u64::from(align);
@@ -157,6 +198,8 @@ fn sniff_wave<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
         frames: Some(u64::from(data_len) / align),
         frames_present: Some(bytes_present / align),
         wave_data,
+        channels,
+        flac_without_frames: false,
     })
 }
 
@@ -183,7 +226,10 @@ fn sniff_aiff<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
     })?;
     let (Some((data_start, data_len)), Some((channels, frames, sample_bits))) = (found, comm)
     else {
-        return Ok(Declared::unknown());
+        return Ok(Declared {
+            channels: comm.map(|c| c.0),
+            ..Declared::unknown()
+        });
     };
     let frame_bytes = u64::from(channels) * u64::from(sample_bits).div_ceil(8);
     if frame_bytes == 0 {
@@ -192,6 +238,8 @@ fn sniff_aiff<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
             frames: Some(frames.into()),
             frames_present: None,
             wave_data: None,
+            channels: Some(channels),
+            flac_without_frames: false,
         });
     }
     let bytes_present = file_len.saturating_sub(data_start).min(u64::from(data_len));
@@ -200,6 +248,8 @@ fn sniff_aiff<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
         frames: Some(u64::from(frames)),
         frames_present: Some(bytes_present / frame_bytes),
         wave_data: None,
+        channels: Some(channels),
+        flac_without_frames: false,
     })
 }
 

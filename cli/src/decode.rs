@@ -71,6 +71,13 @@ pub enum DecodeError {
         got: usize,
     },
     /// A valid header with no audio after it.
+    #[error("unsupported channel count {got} (supported: 1 to {max})")]
+    TooManyChannels {
+        /// Channels the header states.
+        got: usize,
+        /// Most the meter measures.
+        max: usize,
+    },
     #[error("contains no audio (0 frames)")]
     NoAudio,
     /// Every audio packet failed to decode.
@@ -254,6 +261,18 @@ impl AudioStream {
         }
         let mut file = File::open(path).map_err(DecodeError::Open)?;
         let declared = container::sniff(&mut file, file_len);
+        // Refused here, with the meter's reason, before a decoder can misreport it.
+        if let Some(channels) = declared.channels.map(usize::from) {
+            if channels > preflight_dsp::MAX_CHANNELS {
+                return Err(DecodeError::TooManyChannels {
+                    got: channels,
+                    max: preflight_dsp::MAX_CHANNELS,
+                });
+            }
+        }
+        if declared.flac_without_frames {
+            return Err(DecodeError::NoAudio);
+        }
         file.seek(SeekFrom::Start(0)).map_err(DecodeError::Io)?;
         // A second handle for the direct reader (it seeks to the samples itself).
         let direct_file = match (reader, declared.container) {

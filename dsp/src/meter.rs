@@ -47,9 +47,10 @@ const LOUD_CORRELATION_BINS: usize = 100;
 /// Frames handled in one internal pass (bounded work between sub-block boundaries).
 const CHUNK_FRAMES: usize = 1024;
 /// In long-term mode one FFT frame is analysed every this many frame lengths: the long-term
-/// average is taken over an even sample of a quarter of the audio, which keeps its cost to a few
-/// percent of the meter (display mode analyses every half frame).
-const LONG_TERM_HOP_FRAMES: usize = 4;
+/// average is taken over an even sample of an eighth of the audio (a 3-minute song still gives
+/// ~260 frames), which keeps its cost to a few percent of the meter (display mode analyses every
+/// half frame, file analysis every frame).
+const LONG_TERM_HOP_FRAMES: usize = 8;
 /// History kept in front of each channel's chunk for the true-peak interpolator.
 const HISTORY: usize = MAX_TAPS - 1;
 
@@ -58,7 +59,7 @@ const HISTORY: usize = MAX_TAPS - 1;
 pub enum SpectrumMode {
     /// No spectrum at all (cheapest).
     Off,
-    /// Long-term average spectrum only, from one FFT frame in four (what the readiness checks
+    /// Long-term average spectrum only, from one FFT frame in eight (what the readiness checks
     /// need, at a few percent of the meter's cost): for a meter that runs for hours.
     LongTerm,
     /// Long-term average spectrum from every FFT frame (no overlap): for file analysis, where
@@ -849,6 +850,14 @@ impl Meter {
     /// Current short-term loudness (LUFS).
     pub fn short_term_lufs(&self) -> Option<f64> {
         power_to_lufs(self.short_term_power)
+    }
+
+    /// Restarts the since-last peaks without building a snapshot (what a plug-in does while
+    /// its editor is closed, so a window opened later shows current peaks). Real-time safe.
+    pub fn clear_since_last(&mut self) {
+        self.true_peak_since = [0.0; MAX_CHANNELS];
+        self.sample_peak_since = [0.0; MAX_CHANNELS];
+        self.scope_filled = 0;
     }
 
     /// Current state for the display; resets the since-last peaks. Real-time safe.

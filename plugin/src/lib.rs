@@ -15,30 +15,19 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use nice_plug::prelude::*;
 use nice_plug_egui::RepaintNotifier;
-use preflight_dsp::{
-    snapshot_channel, ChannelLayout, Meter, MeterConfig, SnapshotSender, SpectrumMode, MAX_CHANNELS,
-};
+use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig};
 use preflight_gui::SNAPSHOT_RATE_HZ;
 
 pub mod editor;
+pub mod engine;
 pub mod params;
 
 use editor::{PreflightEditor, ReceiverSlot, SharedState};
+use engine::{BlockContext, Engine};
 use params::PreflightParams;
 
 /// Snapshots the queue holds: a few seconds of a stalled editor before new ones are dropped.
 const SNAPSHOT_QUEUE_LEN: usize = 4 * SNAPSHOT_RATE_HZ as usize;
-
-/// What `activate()` builds for one sample rate / channel count / block size.
-#[derive(Debug)]
-struct Engine {
-    meter: Meter,
-    sender: SnapshotSender,
-    /// Frames between snapshots (1/[`SNAPSHOT_RATE_HZ`] s).
-    snapshot_interval: usize,
-    frames_since_snapshot: usize,
-    config: (u32, usize, usize),
-}
 
 /// The plugin instance.
 #[derive(Debug)]
@@ -123,13 +112,7 @@ impl Plugin for Preflight {
         };
         let (sender, receiver) = snapshot_channel(SNAPSHOT_QUEUE_LEN);
         *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
-        self.engine = Some(Engine {
-            meter,
-            sender,
-            snapshot_interval: (rate_hz / SNAPSHOT_RATE_HZ).max(1) as usize,
-            frames_since_snapshot: 0,
-            config,
-        });
+        self.engine = Some(Engine::new(meter, sender, rate_hz, config));
         true
     }
 
@@ -146,54 +129,18 @@ impl Plugin for Preflight {
         let Some(engine) = self.engine.as_mut() else {
             return ProcessStatus::KeepAlive;
         };
-        let meter = &mut engine.meter;
-
         let playing = context.transport().playing;
         let started = playing && !self.was_playing;
         self.was_playing = playing;
-
-        if self.shared.take_reset() || (started && self.params.reset_on_play.value()) {
-            meter.reset();
-        }
-        if self.shared.take_reset_maxima() {
-            meter.reset_maxima();
-        }
-        let paused = self.shared.paused();
-        if meter.is_paused() != paused {
-            meter.set_paused(paused);
-        }
-        let editor_open = self.shared.editor_open();
-        let spectrum = if editor_open {
-            SpectrumMode::Display
-        } else {
-            SpectrumMode::LongTerm
+        let block = BlockContext {
+            playing,
+            started,
+            reset_on_play: self.params.reset_on_play.value(),
+            hold_on_stop: self.params.hold_on_stop.value(),
         };
-        if meter.spectrum_mode() != spectrum {
-            meter.set_spectrum_mode(spectrum);
-        }
-
-        let holding = !playing && self.params.hold_on_stop.value();
-        self.shared.set_holding(holding);
-        if !holding {
-            let input = buffer.as_slice_immutable();
-            let mut channels: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
-            for (dst, src) in channels.iter_mut().zip(input.iter()) {
-                *dst = src;
-            }
-            meter.process(&channels[..input.len().min(MAX_CHANNELS)]);
-        }
-
-        // Snapshots keep coming while held, so the editor shows "held" rather than "idle". They
-        // are taken even with the editor closed: that restarts the since-last peaks, so a window
-        // opened later shows current peaks, not the loudest one since it was last open.
-        engine.frames_since_snapshot += buffer.samples();
-        if engine.frames_since_snapshot >= engine.snapshot_interval {
-            engine.frames_since_snapshot = 0;
-            let snapshot = meter.snapshot();
-            if editor_open {
-                engine.sender.send(snapshot);
-                self.repaint.request_repaint();
-            }
+        let frames = buffer.samples();
+        if engine.run_block(buffer.as_slice_immutable(), frames, block, &self.shared) {
+            self.repaint.request_repaint();
         }
 
         // A meter has to see silence too, so the host should not suspend it on a quiet input.
