@@ -8,6 +8,12 @@
 use crate::correlation::CorrelationSums;
 use crate::k_weighting::{Biquad, BiquadState};
 
+/// Samples smaller than this (-300 dBFS, far below any converter's noise floor) are measured as
+/// zero. Besides subnormals this keeps every square and filter product in the normal floating
+/// point range, where the arithmetic runs at full speed: a signal decaying towards silence costs
+/// no more than music.
+pub const FLUSH_BELOW: f32 = 1e-15;
+
 /// Statistics of one channel's chunk after sanitising.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ChunkStats {
@@ -21,7 +27,8 @@ pub struct ChunkStats {
     pub non_finite: u32,
 }
 
-/// Replaces NaN/Inf (counted) and subnormals with 0.0 and gathers the chunk's statistics.
+/// Replaces NaN/Inf (counted) and samples below [`FLUSH_BELOW`] with 0.0 and gathers the
+/// chunk's statistics.
 /// Real-time safe.
 #[inline]
 pub fn sanitise(buf: &mut [f32]) -> ChunkStats {
@@ -37,7 +44,7 @@ pub fn sanitise(buf: &mut [f32]) -> ChunkStats {
             let a = x.abs();
             let finite = a <= f32::MAX;
             bad[j] += u32::from(!finite);
-            let v = if finite && a >= f32::MIN_POSITIVE {
+            let v = if finite && a >= FLUSH_BELOW {
                 x
             } else {
                 0.0
@@ -53,7 +60,7 @@ pub fn sanitise(buf: &mut [f32]) -> ChunkStats {
         let a = x.abs();
         let finite = a <= f32::MAX;
         bad[0] += u32::from(!finite);
-        let v = if finite && a >= f32::MIN_POSITIVE {
+        let v = if finite && a >= FLUSH_BELOW {
             *x
         } else {
             0.0

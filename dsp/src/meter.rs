@@ -9,8 +9,8 @@
 //! (10 values a second, the rate Tech 3342 asks for as a minimum).
 //!
 //! Before anything else each sample is checked: NaN and +/-Inf are counted and measured as
-//! silence (0.0), and subnormals are flushed to zero, so neither can poison a filter state or
-//! slow the arithmetic down.
+//! silence (0.0), and samples below -300 dBFS (subnormals included) are flushed to zero, so
+//! neither can poison a filter state or slow the arithmetic down.
 
 use crate::correlation::{decay_per_step, CorrelationSums, LOW_BAND_HZ};
 use crate::gating::LoudnessHistogram;
