@@ -44,11 +44,7 @@ pub fn sanitise(buf: &mut [f32]) -> ChunkStats {
             let a = x.abs();
             let finite = a <= f32::MAX;
             bad[j] += u32::from(!finite);
-            let v = if finite && a >= FLUSH_BELOW {
-                x
-            } else {
-                0.0
-            };
+            let v = if finite && a >= FLUSH_BELOW { x } else { 0.0 };
             chunk[j] = v;
             let va = v.abs();
             peak[j] = if va > peak[j] { va } else { peak[j] };
@@ -60,11 +56,7 @@ pub fn sanitise(buf: &mut [f32]) -> ChunkStats {
         let a = x.abs();
         let finite = a <= f32::MAX;
         bad[0] += u32::from(!finite);
-        let v = if finite && a >= FLUSH_BELOW {
-            *x
-        } else {
-            0.0
-        };
+        let v = if finite && a >= FLUSH_BELOW { *x } else { 0.0 };
         *x = v;
         peak[0] = peak[0].max(v.abs());
         sum[0] += v;
