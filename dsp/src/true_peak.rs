@@ -11,6 +11,8 @@
 //! build runs on any x86-64) it computes eight outputs of one phase per step with the phase's
 //! coefficients held in registers.
 
+use crate::kernels::detect_avx_fma;
+
 /// Taps per polyphase branch at 4x.
 pub const TAPS_4X: usize = 12;
 /// Taps per polyphase branch at 2x.
@@ -214,17 +216,6 @@ fn portable_block_max<const T: usize>(buf: &[f32], n: usize, coefs: &[[f32; T]])
         }
     }
     m
-}
-
-fn detect_avx_fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx") && std::arch::is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -12,10 +12,9 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::time::Instant;
 
+use common::alloc::{count_allocations, CountingAllocator};
 use common::{
     feed, stereo_meter, Checks, LOUDNESS_TOLERANCE_LU, LRA_TOLERANCE_LU, TONE_HZ,
     TRUE_PEAK_OVER_DB, TRUE_PEAK_UNDER_DB,
@@ -26,62 +25,8 @@ use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig, Spectru
 // ---------------------------------------------------------------------------------------------
 // A counting allocator, armed per thread (the harness runs other tests on other threads).
 
-struct CountingAllocator;
-
-thread_local! {
-    static ARMED: Cell<bool> = const { Cell::new(false) };
-    static EVENTS: Cell<u64> = const { Cell::new(0) };
-}
-
-fn note_event() {
-    // `try_with`: the allocator can run while thread-locals are being torn down.
-    let _ = ARMED.try_with(|armed| {
-        if armed.get() {
-            let _ = EVENTS.try_with(|e| e.set(e.get() + 1));
-        }
-    });
-}
-
-// SAFETY: every call is forwarded unchanged to `System`; counting touches only const-initialised
-// thread-locals, which never allocate.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_event();
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_event();
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_event();
-        // SAFETY: `ptr` and `layout` came from this allocator, i.e. from `System`.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note_event();
-        // SAFETY: as for `realloc`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-/// Runs `f` with counting armed on this thread and returns its result and the allocator calls
-/// it made.
-fn count_allocations<T>(f: impl FnOnce() -> T) -> (T, u64) {
-    EVENTS.with(|e| e.set(0));
-    ARMED.with(|a| a.set(true));
-    let out = f();
-    ARMED.with(|a| a.set(false));
-    (out, EVENTS.with(Cell::get))
-}
 
 #[test]
 fn counting_allocator_sees_allocations() {

@@ -8,67 +8,15 @@
 //! `set_paused`, `reset`, `reset_maxima`, switching the spectrum to display mode, and NaN / Inf
 //! samples.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod common;
+
+use common::alloc::{count_allocations, CountingAllocator};
 
 use preflight_dsp::signals::{self, Prng};
 use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig, SpectrumMode};
 
-struct CountingAllocator;
-
-thread_local! {
-    static ARMED: Cell<bool> = const { Cell::new(false) };
-    static EVENTS: Cell<u64> = const { Cell::new(0) };
-}
-
-fn note_event() {
-    // `try_with`: the allocator can run while thread-locals are being torn down.
-    let _ = ARMED.try_with(|armed| {
-        if armed.get() {
-            let _ = EVENTS.try_with(|e| e.set(e.get() + 1));
-        }
-    });
-}
-
-// SAFETY: every call is forwarded unchanged to `System`; counting touches only const-initialised
-// thread-locals, which never allocate.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_event();
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_event();
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_event();
-        // SAFETY: `ptr` and `layout` came from this allocator, i.e. from `System`.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note_event();
-        // SAFETY: as for `realloc`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-/// Runs `f` with counting armed on this thread and returns the allocator calls it made.
-fn count_allocations(f: impl FnOnce()) -> u64 {
-    EVENTS.with(|e| e.set(0));
-    ARMED.with(|a| a.set(true));
-    f();
-    ARMED.with(|a| a.set(false));
-    EVENTS.with(Cell::get)
-}
 
 const RATE_HZ: u32 = 48_000;
 const MAX_BLOCK: usize = 1024;
@@ -77,7 +25,7 @@ const LARGEST_BLOCK: usize = 8192;
 /// The counter itself works: without this, a broken allocator hook would pass everything.
 #[test]
 fn counting_allocator_sees_allocations() {
-    let events = count_allocations(|| {
+    let ((), events) = count_allocations(|| {
         std::hint::black_box(vec![0u8; 100]);
     });
     assert!(
@@ -112,7 +60,7 @@ fn audio_path_never_allocates() {
     let mut zero_blocks = 0u64;
     let mut over_max_blocks = 0u64;
 
-    let events = count_allocations(|| {
+    let ((), events) = count_allocations(|| {
         let mut start = 0;
         while start < frames {
             let n = match rng.below(16) {

@@ -4,6 +4,8 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+pub mod alloc;
+
 use preflight_dsp::signals::{self, Prng};
 use preflight_dsp::{ChannelLayout, Meter, MeterConfig, Snapshot};
 
