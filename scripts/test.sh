@@ -38,5 +38,14 @@ else
     cargo test --workspace --all-targets
 fi
 
+echo "== CLAP host tests against the debug build (nice-plug's assert_process_allocs armed)"
+cargo build -p preflight
+if command -v xvfb-run >/dev/null; then
+    PREFLIGHT_CLAP="$PWD/target/debug/libpreflight.so" xvfb-run -a -s "-screen 0 1280x800x24" \
+        cargo test -p preflight --test clap_host
+else
+    PREFLIGHT_CLAP="$PWD/target/debug/libpreflight.so" cargo test -p preflight --test clap_host
+fi
+
 echo "== VST3 host tests (pedalboard)"
 .venv/bin/python -m pytest -q plugin/tests/host_vst3.py
