@@ -445,6 +445,10 @@ impl Meter {
                 .min(CHUNK_FRAMES)
                 .min(self.subblock_len - self.subblock_pos);
             self.load_chunk(|c| input.get(c).map(|s| &s[offset..offset + n]), n);
+            // Channels the host did not provide are silence, not the previous chunk.
+            for buf in self.scratch.iter_mut().skip(input.len()) {
+                buf[HISTORY..HISTORY + n].fill(0.0);
+            }
             self.measure_chunk(n);
             offset += n;
         }
@@ -1351,6 +1355,24 @@ mod tests {
             gone_after[1].is_some_and(|s| (300..340).contains(&s)),
             "{gone_after:?}"
         );
+    }
+
+    #[test]
+    fn missing_channels_are_silence() {
+        let rate = 48_000;
+        let x = sine(rate, 1000.0, db_to_amplitude(-23.0), rate as usize * 5);
+        let silent = vec![0.0f32; x.len()];
+        let mut both =
+            Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        let mut one =
+            Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        for (a, z) in x.chunks(512).zip(silent.chunks(512)) {
+            both.process(&[a, z]);
+            one.process(&[a]);
+        }
+        let (a, b) = (both.summary(), one.summary());
+        assert_eq!(a.integrated_lufs, b.integrated_lufs);
+        assert_eq!(b.sample_peak_per_channel_dbfs[1], None);
     }
 
     #[test]
