@@ -444,10 +444,13 @@ impl Meter {
             let n = (frames - offset)
                 .min(CHUNK_FRAMES)
                 .min(self.subblock_len - self.subblock_pos);
-            self.load_chunk(|c| input.get(c).map(|s| &s[offset..offset + n]), n);
-            // Channels the host did not provide are silence, not the previous chunk.
-            for buf in self.scratch.iter_mut().skip(input.len()) {
-                buf[HISTORY..HISTORY + n].fill(0.0);
+            for (c, buf) in self.scratch.iter_mut().enumerate() {
+                let out = &mut buf[HISTORY..HISTORY + n];
+                match input.get(c) {
+                    Some(src) => out.copy_from_slice(&src[offset..offset + n]),
+                    // Channels the host did not provide are silence, not the previous chunk.
+                    None => out.fill(0.0),
+                }
             }
             self.measure_chunk(n);
             offset += n;
@@ -471,20 +474,8 @@ impl Meter {
                     *d = frame[c];
                 }
             }
-            self.load_chunk(|_| None, n);
             self.measure_chunk(n);
             offset += n;
-        }
-    }
-
-    /// Copies (or, with `None`, keeps what is already in scratch) and sanitises one chunk.
-    #[inline]
-    fn load_chunk<'a, F: Fn(usize) -> Option<&'a [f32]>>(&mut self, source: F, n: usize) {
-        for (c, dst) in self.scratch.iter_mut().enumerate() {
-            let out = &mut dst[HISTORY..HISTORY + n];
-            if let Some(src) = source(c) {
-                out.copy_from_slice(src);
-            }
         }
     }
 
@@ -550,12 +541,12 @@ impl Meter {
             self.sub_true_peak = self.sub_true_peak.max(m);
             if live {
                 self.true_peak_max[c] = self.true_peak_max[c].max(m);
-                if m > self.ceiling {
-                    self.overs += self.true_peak.count_over(buf, n, self.ceiling).count;
-                }
-                if m > 1.0 {
+                // One pass counts both: a threshold the block's maximum does not exceed
+                // counts nothing.
+                if m > self.ceiling.min(1.0) {
+                    let [ceiling, over] = self.true_peak.count_over(buf, n, [self.ceiling, 1.0]);
+                    self.overs += ceiling.count;
                     // Interpolated values lag the input by half the filter.
-                    let over = self.true_peak.count_over(buf, n, 1.0);
                     if let (Some(f), Some(l)) = (over.first, over.last) {
                         self.overs_0db += over.count;
                         let lag = (self.true_peak.taps() / 2) as u64;

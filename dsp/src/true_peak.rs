@@ -156,35 +156,53 @@ impl TruePeak {
         portable_block_max(buf, n, coefs)
     }
 
-    /// Values in the block (samples and interpolated values) whose magnitude exceeds
-    /// `threshold`, with the block positions of the first and last. Scalar: called only for
-    /// blocks whose maximum is above it. Real-time safe.
-    pub fn count_over(&self, buf: &[f32], n: usize, threshold: f32) -> Overs {
+    /// For each threshold, the values in the block (samples and interpolated values) whose
+    /// magnitude exceeds it, with the block positions of the first and last. One scalar pass
+    /// serves every threshold; it is called only for blocks whose maximum exceeds the lowest.
+    /// Real-time safe.
+    pub fn count_over<const K: usize>(
+        &self,
+        buf: &[f32],
+        n: usize,
+        thresholds: [f32; K],
+    ) -> [Overs; K] {
         match self.factor {
-            4 => count_over(buf, n, threshold, &self.coefs_4x),
-            2 => count_over(buf, n, threshold, &self.coefs_2x),
-            _ => count_over::<1>(buf, n, threshold, &[]),
+            4 => count_over(buf, n, thresholds, &self.coefs_4x),
+            2 => count_over(buf, n, thresholds, &self.coefs_2x),
+            _ => count_over::<1, K>(buf, n, thresholds, &[]),
         }
     }
 }
 
-fn count_over<const T: usize>(buf: &[f32], n: usize, threshold: f32, coefs: &[[f32; T]]) -> Overs {
-    let mut overs = Overs::default();
+fn count_over<const T: usize, const K: usize>(
+    buf: &[f32],
+    n: usize,
+    thresholds: [f32; K],
+    coefs: &[[f32; T]],
+) -> [Overs; K] {
+    let mut overs = [Overs::default(); K];
     if buf.len() < n + T - 1 {
         return overs;
     }
     for i in 0..n {
         let window = &buf[i..i + T];
+        let mut here = [0u64; K];
+        let mut tally = |v: f32| {
+            for (h, t) in here.iter_mut().zip(thresholds) {
+                *h += u64::from(v.abs() > t);
+            }
+        };
         // Phase 0 is the sample at the filter centre: x[n - T/2], stored oldest first.
-        let mut here = u64::from(window[T - 1 - T / 2].abs() > threshold);
+        tally(window[T - 1 - T / 2]);
         for c in coefs {
-            let y: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
-            here += u64::from(y.abs() > threshold);
+            tally(c.iter().zip(window).map(|(a, b)| a * b).sum());
         }
-        if here > 0 {
-            overs.count += here;
-            overs.first.get_or_insert(i);
-            overs.last = Some(i);
+        for (o, h) in overs.iter_mut().zip(here) {
+            if h > 0 {
+                o.count += h;
+                o.first.get_or_insert(i);
+                o.last = Some(i);
+            }
         }
     }
     overs
@@ -357,7 +375,9 @@ mod tests {
                 ((std::f64::consts::PI / 2.0) * i as f64 + std::f64::consts::PI / 4.0).sin() as f32
             })
             .collect();
-        assert_eq!(tp.count_over(&buf, 200, 1.5).count, 0);
-        assert!(tp.count_over(&buf, 200, 0.9).count >= 200);
+        let [high, low] = tp.count_over(&buf, 200, [1.5, 0.9]);
+        assert_eq!(high.count, 0);
+        assert_eq!(tp.count_over(&buf, 200, [0.9])[0], low);
+        assert!(low.count >= 200);
     }
 }
