@@ -238,11 +238,7 @@ fn run_analyze(args: &AnalyzeArgs) -> ExitCode {
     if args.json && !print_json(args.files.len(), &reports, &mut failed) {
         return ExitCode::from(EXIT_FILE_ERROR);
     }
-    if failed {
-        ExitCode::from(EXIT_FILE_ERROR)
-    } else {
-        ExitCode::SUCCESS
-    }
+    exit_status(failed, false)
 }
 
 /// Exit status when a file is not ready or too short to judge.
@@ -291,6 +287,11 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     if args.json && !print_json(args.files.len(), &reports, &mut failed) {
         return ExitCode::from(EXIT_FILE_ERROR);
     }
+    exit_status(failed, not_ready)
+}
+
+/// 2 if any file failed, else 1 if any was not ready, else 0.
+fn exit_status(failed: bool, not_ready: bool) -> ExitCode {
     if failed {
         ExitCode::from(EXIT_FILE_ERROR)
     } else if not_ready {
