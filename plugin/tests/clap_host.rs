@@ -958,7 +958,7 @@ impl Xlib {
                 0,
             );
             map(self.display, window);
-            self.flush();
+            self.sync();
             window
         }
     }
@@ -969,15 +969,7 @@ impl Xlib {
                 self.lib.get(b"XDestroyWindow\0").expect("XDestroyWindow");
             destroy(self.display, window);
         }
-        self.flush();
-    }
-
-    fn flush(&self) {
-        unsafe {
-            let flush: libloading::Symbol<'_, unsafe extern "C" fn(*mut c_void) -> i32> =
-                self.lib.get(b"XFlush\0").expect("XFlush");
-            flush(self.display);
-        }
+        self.sync();
     }
 }
 
@@ -1991,6 +1983,9 @@ impl Xlib {
         self.sync();
     }
 
+    /// Waits until the server has processed this connection's requests. The plugin talks to
+    /// the server on its own connection: a window that is only flushed, not yet created, makes
+    /// its reparenting fail with BadWindow.
     fn sync(&self) {
         unsafe {
             let sync: libloading::Symbol<'_, unsafe extern "C" fn(*mut c_void, i32) -> i32> =
