@@ -12,6 +12,8 @@ pub const WINDOW_S: f64 = 0.3;
 pub const LOW_BAND_HZ: f64 = 150.0;
 /// Mean square under which a window is treated as silent (-100 dBFS RMS).
 pub const SILENCE_POWER: f64 = 1e-10;
+/// Largest mono-downmix loss reported (dB): an exact cancellation reads this, not infinity.
+pub const MONO_LOSS_MAX_DB: f64 = 60.0;
 
 /// Running sums of L*R, L^2 and R^2 (and the sample count they cover).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -55,6 +57,22 @@ impl CorrelationSums {
             return None;
         }
         Some((self.lr / (self.ll * self.rr).sqrt()).clamp(-1.0, 1.0))
+    }
+
+    /// How much quieter the mono downmix M = (L+R)/2, sent to both speakers, is than the
+    /// stereo signal: `10 log10((L^2 + R^2) / (2 M^2))` in dB, 0 for identical channels, about
+    /// 3 for uncorrelated ones, up to [`MONO_LOSS_MAX_DB`] when they cancel (opposite
+    /// polarity). This is what a mono listener loses, which the correlation alone does not
+    /// say: uncorrelated (wide) material and inverted material both read near or below 0.
+    /// `None` when the pair is silent.
+    pub fn mono_loss_db(&self) -> Option<f64> {
+        let stereo = self.ll + self.rr;
+        if self.n <= 0.0 || stereo <= SILENCE_POWER * self.n {
+            return None;
+        }
+        let mono = ((self.ll + 2.0 * self.lr + self.rr) / 2.0).max(0.0);
+        let floor = stereo * 10f64.powf(-MONO_LOSS_MAX_DB / 10.0);
+        Some(10.0 * (stereo / mono.max(floor)).log10())
     }
 
     /// L energy over R energy in dB (positive: leans left).
@@ -101,6 +119,24 @@ mod tests {
         assert_eq!(sums(&x, &x).mid_side_ratio_db(), None);
         assert!(sums(&x, &neg).mid_side_ratio_db().is_none());
         assert!((sums(&x, &x).balance_db().expect("signal")).abs() < 1e-12);
+    }
+
+    #[test]
+    fn mono_loss_tells_wide_from_inverted() {
+        let x: Vec<f64> = (0..10_000).map(|i| (i as f64 * 0.0314159).sin()).collect();
+        let q: Vec<f64> = (0..10_000).map(|i| (i as f64 * 0.0314159).cos()).collect();
+        let neg: Vec<f64> = x.iter().map(|v| -v).collect();
+        let half: Vec<f64> = x.iter().map(|v| 0.5 * v).collect();
+        let loss = |l: &[f64], r: &[f64]| sums(l, r).mono_loss_db().expect("signal");
+        assert!(loss(&x, &x).abs() < 1e-12);
+        // Uncorrelated (here: in quadrature) channels lose 3 dB, not everything.
+        assert!((loss(&x, &q) - 10.0 * 2f64.log10()).abs() < 0.02);
+        assert_eq!(loss(&x, &neg), MONO_LOSS_MAX_DB);
+        // One channel alone: (1 + 0) / (2 * 1/4) = 2, 3 dB.
+        assert!((loss(&x, &vec![0.0; 10_000]) - 10.0 * 2f64.log10()).abs() < 1e-9);
+        // Same polarity at unequal levels loses a little: 2 (1 + 1/4) / (1.5^2) = 1.11.
+        assert!((loss(&x, &half) - 10.0 * (2.5f64 / 2.25).log10()).abs() < 1e-9);
+        assert_eq!(CorrelationSums::default().mono_loss_db(), None);
     }
 
     #[test]

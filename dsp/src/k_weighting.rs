@@ -3,7 +3,7 @@
 //! The Recommendation gives the two biquads (the "pre-filter" high shelf modelling the head, and
 //! the "RLB" high-pass) only for 48 kHz. Here both are derived for the actual sample rate from
 //! their analog prototypes (centre frequency, gain and Q fitted to the 48 kHz coefficients) with
-//! the bilinear transform and frequency pre-warping, so every rate from 8 kHz to 384 kHz gets the
+//! the bilinear transform and frequency pre-warping, so every rate from 8 kHz to 768 kHz gets the
 //! same response. At 48 kHz the derived coefficients equal the Recommendation's to 1e-9.
 //!
 //! Filters run in `f64`: the RLB high-pass sits at 38 Hz, where single precision state loses
@@ -299,7 +299,8 @@ mod tests {
     fn response_is_rate_independent() {
         let reference = KWeighting::new(48_000.0);
         for rate in [
-            8_000.0, 16_000.0, 22_050.0, 44_100.0, 96_000.0, 192_000.0, 384_000.0,
+            8_000.0, 16_000.0, 22_050.0, 44_100.0, 96_000.0, 192_000.0, 384_000.0, 705_600.0,
+            768_000.0,
         ] {
             let k = KWeighting::new(rate);
             for f in [20.0, 100.0, 500.0, 1000.0, 2000.0, 3000.0] {

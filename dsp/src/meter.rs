@@ -31,7 +31,7 @@ use crate::units::{
 /// Lowest supported sample rate.
 pub const MIN_SAMPLE_RATE_HZ: u32 = 8_000;
 /// Highest supported sample rate.
-pub const MAX_SAMPLE_RATE_HZ: u32 = 384_000;
+pub const MAX_SAMPLE_RATE_HZ: u32 = 768_000;
 /// Sub-blocks per second: the 10 ms update grid.
 pub const GRID_PER_SECOND: u64 = 100;
 /// Sub-blocks in the momentary window (400 ms).
@@ -72,7 +72,7 @@ pub enum SpectrumMode {
 /// How a [`Meter`] is built.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MeterConfig {
-    /// 8 kHz to 384 kHz.
+    /// 8 kHz to 768 kHz.
     pub sample_rate_hz: u32,
     /// Channel layout (weights, LFE, stereo pair).
     pub layout: ChannelLayout,
@@ -102,7 +102,7 @@ impl MeterConfig {
 /// Why a meter cannot be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MeterError {
-    /// Sample rate outside 8 kHz..=384 kHz.
+    /// Sample rate outside 8 kHz..=768 kHz.
     #[error("unsupported sample rate {got} Hz (supported: {min} to {max} Hz)")]
     UnsupportedSampleRate {
         /// Requested rate.
@@ -181,7 +181,10 @@ pub struct Meter {
     true_peak_since: [f32; MAX_CHANNELS],
     sample_peak_max: [f32; MAX_CHANNELS],
     sample_peak_since: [f32; MAX_CHANNELS],
-    sum: [f64; MAX_CHANNELS],
+    /// Sum of the samples of the chunks that carry signal (not digital silence), and their
+    /// frames: the DC offset of the audio that is there, not diluted by a host's silence.
+    dc_sum: [f64; MAX_CHANNELS],
+    dc_frames: [u64; MAX_CHANNELS],
     sum_sq: [f64; MAX_CHANNELS],
     clipped: u64,
     first_clip_frame: Option<u64>,
@@ -285,7 +288,8 @@ impl Meter {
             true_peak_since: [0.0; MAX_CHANNELS],
             sample_peak_max: [0.0; MAX_CHANNELS],
             sample_peak_since: [0.0; MAX_CHANNELS],
-            sum: [0.0; MAX_CHANNELS],
+            dc_sum: [0.0; MAX_CHANNELS],
+            dc_frames: [0; MAX_CHANNELS],
             sum_sq: [0.0; MAX_CHANNELS],
             clipped: 0,
             first_clip_frame: None,
@@ -385,7 +389,8 @@ impl Meter {
         self.integrated_cache = None;
         self.range_cache = None;
         self.caches_dirty = false;
-        self.sum = [0.0; MAX_CHANNELS];
+        self.dc_sum = [0.0; MAX_CHANNELS];
+        self.dc_frames = [0; MAX_CHANNELS];
         self.sum_sq = [0.0; MAX_CHANNELS];
         self.clipped = 0;
         self.first_clip_frame = None;
@@ -500,7 +505,12 @@ impl Meter {
             self.sub_sample_peak = self.sub_sample_peak.max(s.peak);
             if live {
                 self.sample_peak_max[c] = self.sample_peak_max[c].max(s.peak);
-                self.sum[c] += s.sum;
+                // Chunks are at most 10 ms long, so an all-zero one is the host's silence (a
+                // stopped transport, the end of the material); DC is never exactly zero.
+                if s.peak > 0.0 {
+                    self.dc_sum[c] += s.sum;
+                    self.dc_frames[c] += n as u64;
+                }
                 self.sum_sq[c] += s.sum_sq;
                 if s.peak >= 1.0 {
                     let start = self.frames;
@@ -951,7 +961,8 @@ impl Meter {
             self.true_peak_since[c] = self.true_peak_since[c].max(later.true_peak_since[c]);
             self.sample_peak_max[c] = self.sample_peak_max[c].max(later.sample_peak_max[c]);
             self.sample_peak_since[c] = self.sample_peak_since[c].max(later.sample_peak_since[c]);
-            self.sum[c] += later.sum[c];
+            self.dc_sum[c] += later.dc_sum[c];
+            self.dc_frames[c] += later.dc_frames[c];
             self.sum_sq[c] += later.sum_sq[c];
         }
         self.clipped += later.clipped;
@@ -987,15 +998,22 @@ impl Meter {
         self.smoothed_corr_low = later.smoothed_corr_low;
     }
 
-    /// Correlation over the 100 ms hops whose block passes the relative gate (integrated - 10 LU).
-    fn loud_correlation(&self, integrated: Option<f64>) -> Option<f64> {
-        let i = integrated?;
-        let first = ((i - 10.0) + 70.0).floor().max(0.0) as usize;
+    /// Correlation sums over the 100 ms hops whose block passes the relative gate
+    /// (integrated - 10 LU); empty without a stereo pair or an integrated loudness.
+    fn loud_sums(&self, integrated: Option<f64>) -> CorrelationSums {
         let mut sums = CorrelationSums::default();
-        for b in &self.loud_corr[first.min(LOUD_CORRELATION_BINS)..] {
-            sums.add(b);
+        if let (true, Some(i)) = (self.stereo_pair, integrated) {
+            let first = ((i - 10.0) + 70.0).floor().max(0.0) as usize;
+            for b in &self.loud_corr[first.min(LOUD_CORRELATION_BINS)..] {
+                sums.add(b);
+            }
         }
-        sums.correlation()
+        sums
+    }
+
+    /// DC offset of channel `c` over the chunks that carried signal (dBFS).
+    fn dc_offset_dbfs(&self, c: usize) -> Option<f64> {
+        amplitude_to_db(self.dc_sum[c] / self.dc_frames[c].max(1) as f64)
     }
 
     /// What the readiness rules read. Real-time safe.
@@ -1008,8 +1026,14 @@ impl Meter {
         let rate = self.config.sample_rate_hz as f64;
         let mut dc = [None; MAX_CHANNELS];
         for (c, d) in dc.iter_mut().enumerate().take(self.channels) {
-            *d = amplitude_to_db(self.sum[c] / self.frames.max(1) as f64);
+            *d = self.dc_offset_dbfs(c);
         }
+        let loud = self.loud_sums(integrated);
+        let low = if self.stereo_pair {
+            self.total_corr_low
+        } else {
+            CorrelationSums::default()
+        };
         let max_sample_peak = self.sample_peak_max[..self.channels]
             .iter()
             .fold(0f32, |a, &b| a.max(b));
@@ -1027,16 +1051,10 @@ impl Meter {
             true_peak_overs_0db: self.overs_0db,
             first_clip_s: self.first_clip_frame.map(|f| f as f64 / rate),
             last_clip_s: self.last_clip_frame.map(|f| f as f64 / rate),
-            loud_correlation: if self.stereo_pair {
-                self.loud_correlation(integrated)
-            } else {
-                None
-            },
-            low_band_correlation: if self.stereo_pair {
-                self.total_corr_low.correlation()
-            } else {
-                None
-            },
+            loud_correlation: loud.correlation(),
+            mono_loss_db: loud.mono_loss_db(),
+            low_band_correlation: low.correlation(),
+            low_band_mono_loss_db: low.mono_loss_db(),
             channels_identical: self.stereo_pair && self.channels_identical && self.frames > 0,
             stereo: self.stereo_pair,
             dc_offset_dbfs: dc,
@@ -1070,7 +1088,7 @@ impl Meter {
             .fold(None, |acc: Option<f64>, v| {
                 Some(acc.map_or(v, |a| a.max(v)))
             });
-        let loud_corr = self.loud_correlation(integrated);
+        let loud_corr = self.loud_sums(integrated).correlation();
         let lt = self.spectrum.long_term_db();
         let centres = band_centers_hz();
         let pair = self.stereo_pair;
@@ -1104,7 +1122,7 @@ impl Meter {
             } else {
                 None
             },
-            loud_correlation: if pair { loud_corr } else { None },
+            loud_correlation: loud_corr,
             balance_db: if pair {
                 self.total_corr.balance_db()
             } else {
@@ -1117,7 +1135,7 @@ impl Meter {
             },
             channels_identical: pair && self.channels_identical && frames > 0,
             dc_offset_per_channel_dbfs: (0..self.channels)
-                .map(|c| amplitude_to_db(self.sum[c] / frames.max(1) as f64))
+                .map(|c| self.dc_offset_dbfs(c))
                 .collect(),
             non_finite_samples: self.non_finite,
             readiness: self.readiness_with(integrated, range),
@@ -1190,6 +1208,33 @@ mod tests {
         let m = Meter::new(MeterConfig::new(11_025, ChannelLayout::Mono, 64)).expect("valid");
         let total: usize = (0..100).map(|k| m.grid_len(k)).sum();
         assert_eq!(total, 11_025);
+    }
+
+    /// A plug-in sees the host's silence (a stopped transport, the end of the material): the DC
+    /// offset is that of the audio that is there, however much silence follows or precedes it.
+    #[test]
+    fn dc_offset_is_not_diluted_by_silence() {
+        let rate = 48_000;
+        let offset = db_to_amplitude(-28.0) as f32;
+        let music: Vec<f32> = sine(rate, 440.0, 0.25, rate as usize * 10)
+            .iter()
+            .map(|x| x + offset)
+            .collect();
+        let silence = vec![0.0f32; rate as usize * 30];
+        let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        m.process(&[&silence[..rate as usize * 5], &silence[..rate as usize * 5]]);
+        m.process(&[&music, &music]);
+        let just_music = m.readiness_stats().dc_offset_dbfs[0].expect("offset");
+        assert!((just_music + 28.0).abs() < 0.05, "{just_music}");
+        for _ in 0..4 {
+            m.process(&[&silence, &silence]);
+            let dc = m.readiness_stats().dc_offset_dbfs[0].expect("offset");
+            assert!(
+                (dc - just_music).abs() < 1e-9,
+                "{dc} after silence vs {just_music}"
+            );
+        }
+        assert_eq!(m.summary().dc_offset_per_channel_dbfs[1], Some(just_music));
     }
 
     #[test]

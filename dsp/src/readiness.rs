@@ -51,12 +51,20 @@ pub const MIX_PLR_FAIL_DB: f64 = 10.0;
 pub const LRA_WIDE_LU: f64 = 15.0;
 /// Dynamics: LRA below this with a loud level means squashed (LU).
 pub const LRA_NARROW_LU: f64 = 3.0;
-/// Mono compatibility: loud-passage correlation below this fails (collapses in mono).
-pub const CORRELATION_FAIL: f64 = 0.0;
-/// Mono compatibility: loud-passage correlation below this warns.
-pub const CORRELATION_WARN: f64 = 0.3;
-/// Mono compatibility: low-band (< 150 Hz) correlation below this warns (bass not mono).
-pub const LOW_BAND_CORRELATION_WARN: f64 = 0.7;
+/// Mono compatibility: a mono downmix of the loud passages this much quieter than the stereo
+/// mix fails (dB). Uncorrelated channels lose 3 dB; losing 6 dB or more takes cancellation,
+/// i.e. content of opposite polarity in the two channels (an inverted channel, a phase-flip
+/// widener): equal-level channels reach it at correlation -0.5.
+pub const MONO_LOSS_FAIL_DB: f64 = 6.0;
+/// Mono compatibility: a mono downmix this much quieter warns (dB): very wide material, where
+/// side-panned and decorrelated parts drop back in mono (equal-level channels at correlation
+/// +0.12; uncorrelated ones lose 3.0 dB).
+pub const MONO_LOSS_WARN_DB: f64 = 2.5;
+/// Mono compatibility: the band below 150 Hz losing this much in mono fails: the bass cancels (dB).
+pub const LOW_BAND_MONO_LOSS_FAIL_DB: f64 = 6.0;
+/// Mono compatibility: the band below 150 Hz losing this much in mono warns (dB): the bass is
+/// not mono, so its weight changes on mono playback (equal-level channels at correlation +0.59).
+pub const LOW_BAND_MONO_LOSS_WARN_DB: f64 = 1.0;
 /// Spectrum: excess over the fitted tilt that flags a region (dB).
 pub const SPECTRAL_EXCESS_WARN_DB: f64 = 3.0;
 /// Spectrum: sub-bass deviation from the tilt worth mentioning (dB).
@@ -114,8 +122,13 @@ pub struct ReadinessStats {
     pub last_clip_s: Option<f64>,
     /// Correlation over the passages above the relative gate.
     pub loud_correlation: Option<f64>,
+    /// How much quieter a mono downmix of those passages is than the stereo mix (dB; see
+    /// [`crate::correlation::CorrelationSums::mono_loss_db`]).
+    pub mono_loss_db: Option<f64>,
     /// Correlation below ~150 Hz over the whole measurement.
     pub low_band_correlation: Option<f64>,
+    /// Mono-downmix loss below ~150 Hz over the whole measurement (dB).
+    pub low_band_mono_loss_db: Option<f64>,
     /// Every L/R pair identical (mono on a stereo bus).
     pub channels_identical: bool,
     /// Whether there is an L/R pair at all.
@@ -147,7 +160,9 @@ impl Default for ReadinessStats {
             first_clip_s: None,
             last_clip_s: None,
             loud_correlation: None,
+            mono_loss_db: None,
             low_band_correlation: None,
+            low_band_mono_loss_db: None,
             channels_identical: false,
             stereo: false,
             dc_offset_dbfs: [None; MAX_CHANNELS],
@@ -188,6 +203,12 @@ fn pinned_in(histogram: &[u32; PEAK_BINS]) -> Option<f64> {
     let pinned = count(top.saturating_sub(pinned_bins));
     let loud = count(top.saturating_sub(loud_bins));
     (loud >= 20).then(|| pinned as f64 / loud as f64)
+}
+
+/// The correlation at which two channels of equal level lose `mono_loss_db` in a mono downmix:
+/// where the editor's correlation meters put the mono-compatibility thresholds.
+pub fn equal_level_correlation(mono_loss_db: f64) -> f64 {
+    2.0 * 10f64.powf(-mono_loss_db / 10.0) - 1.0
 }
 
 /// What the producer asks.
@@ -591,13 +612,13 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
         return finding(
             "mono_compat",
             Severity::Info,
-            Some(1.0),
+            Some(0.0),
             None,
             "left and right are identical: mono material".into(),
             "intended? a stereo bounce of a mono mix is fine",
         );
     }
-    let Some(c) = s.loud_correlation else {
+    let (Some(loss), Some(c)) = (s.mono_loss_db, s.loud_correlation) else {
         return finding(
             "mono_compat",
             Severity::Info,
@@ -607,46 +628,65 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
             "",
         );
     };
-    if c < CORRELATION_FAIL {
+    let low = s.low_band_mono_loss_db.zip(s.low_band_correlation);
+    if loss >= MONO_LOSS_FAIL_DB {
         return finding(
             "mono_compat",
             Severity::Fail,
-            Some(c),
-            Some(CORRELATION_FAIL),
+            Some(loss),
+            Some(MONO_LOSS_FAIL_DB),
             format!(
-                "correlation {c:+.2}: the channels are out of phase and the mix collapses in mono"
+                "in mono the mix is {loss:.1} dB quieter (correlation {c:+.2}): the channels \
+                 cancel, as a polarity-inverted channel does"
             ),
-            "check for a polarity-inverted channel or extreme stereo wideners; listen in mono",
+            "check for a polarity-inverted channel or a phase-flipping widener; listen in mono",
         );
     }
-    if c < CORRELATION_WARN {
+    if let Some((lo, lo_c)) = low.filter(|&(lo, _)| lo >= LOW_BAND_MONO_LOSS_FAIL_DB) {
+        return finding(
+            "mono_compat",
+            Severity::Fail,
+            Some(lo),
+            Some(LOW_BAND_MONO_LOSS_FAIL_DB),
+            format!(
+                "in mono the bass below 150 Hz is {lo:.1} dB quieter (correlation {lo_c:+.2}): \
+                 it cancels"
+            ),
+            "check the polarity of the kick, bass and any stereo bass effect; keep the low end mono",
+        );
+    }
+    if loss >= MONO_LOSS_WARN_DB {
         return finding(
             "mono_compat",
             Severity::Warn,
-            Some(c),
-            Some(CORRELATION_WARN),
-            format!("correlation {c:+.2}: very wide, parts may vanish in mono"),
-            "listen in mono and narrow wideners or delays on the main elements",
+            Some(loss),
+            Some(MONO_LOSS_WARN_DB),
+            format!(
+                "very wide (correlation {c:+.2}): in mono the mix is {loss:.1} dB quieter and \
+                 wide parts drop back"
+            ),
+            "not a polarity problem: listen in mono, and narrow wideners or delays on the main \
+             elements if they vanish",
         );
     }
-    if let Some(lo) = s.low_band_correlation {
-        if lo < LOW_BAND_CORRELATION_WARN {
-            return finding(
-                "mono_compat",
-                Severity::Warn,
-                Some(lo),
-                Some(LOW_BAND_CORRELATION_WARN),
-                format!("bass below 150 Hz is not mono (correlation {lo:+.2})"),
-                "keep kick and bass centred: narrow or mono the low end below about 150 Hz",
-            );
-        }
+    if let Some((lo, lo_c)) = low.filter(|&(lo, _)| lo >= LOW_BAND_MONO_LOSS_WARN_DB) {
+        return finding(
+            "mono_compat",
+            Severity::Warn,
+            Some(lo),
+            Some(LOW_BAND_MONO_LOSS_WARN_DB),
+            format!(
+                "bass below 150 Hz is not mono: {lo:.1} dB quieter in mono (correlation {lo_c:+.2})"
+            ),
+            "keep kick and bass centred: narrow or mono the low end below about 150 Hz",
+        );
     }
     finding(
         "mono_compat",
         Severity::Ok,
-        Some(c),
-        Some(CORRELATION_WARN),
-        format!("correlation {c:+.2}"),
+        Some(loss),
+        Some(MONO_LOSS_WARN_DB),
+        format!("in mono the mix is {loss:.1} dB quieter (correlation {c:+.2})"),
         "",
     )
 }
@@ -946,6 +986,11 @@ fn file_format(f: &FileFormat) -> Finding {
 mod tests {
     use super::*;
 
+    /// The mono-downmix loss of two equal-level channels with correlation `r`.
+    fn loss_at(r: f64) -> f64 {
+        10.0 * (2.0 / (1.0 + r)).log10()
+    }
+
     fn base() -> ReadinessStats {
         let mut s = ReadinessStats {
             measured_s: 120.0,
@@ -956,7 +1001,9 @@ mod tests {
             true_peak_dbtp: Some(-4.5),
             sample_peak_dbfs: Some(-4.7),
             loud_correlation: Some(0.6),
+            mono_loss_db: Some(loss_at(0.6)),
             low_band_correlation: Some(0.98),
+            low_band_mono_loss_db: Some(loss_at(0.98)),
             stereo: true,
             ..ReadinessStats::default()
         };
@@ -1091,40 +1138,64 @@ mod tests {
 
     #[test]
     fn mono_compat_levels() {
+        let judge = |s: &ReadinessStats| {
+            let r = evaluate(s, Profile::Mix, &platforms::PLATFORMS[0], None);
+            let f = r
+                .findings
+                .iter()
+                .find(|f| f.id == "mono_compat")
+                .expect("mono_compat is always judged")
+                .clone();
+            (f.severity, f.message)
+        };
         let mut s = base();
+        assert_eq!(judge(&s).0, Severity::Ok);
+
+        // A polarity-inverted channel cancels: fail, and the message says so.
         s.loud_correlation = Some(-0.8);
-        assert_eq!(
-            severity_of(
-                &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "mono_compat"
-            ),
-            Severity::Fail
-        );
-        s.loud_correlation = Some(0.2);
-        assert_eq!(
-            severity_of(
-                &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "mono_compat"
-            ),
-            Severity::Warn
-        );
+        s.mono_loss_db = Some(loss_at(-0.8));
+        let (severity, message) = judge(&s);
+        assert_eq!(severity, Severity::Fail);
+        assert!(message.contains("cancel"), "{message}");
+
+        // Independent L/R noise (correlation a little below 0) is wide, not out of phase.
+        for r in [0.0, -0.05, -0.10] {
+            s.loud_correlation = Some(r);
+            s.mono_loss_db = Some(loss_at(r));
+            let (severity, message) = judge(&s);
+            assert_eq!(severity, Severity::Warn, "correlation {r}");
+            assert!(message.contains("wide"), "{message}");
+            assert!(!message.contains("cancel"), "{message}");
+        }
+
+        // Between the two: equal-level channels at -0.5 reach the fail threshold.
+        s.loud_correlation = Some(-0.5);
+        s.mono_loss_db = Some(loss_at(-0.5) + 1e-9);
+        assert_eq!(judge(&s).0, Severity::Fail);
+        s.mono_loss_db = Some(MONO_LOSS_FAIL_DB - 0.01);
+        assert_eq!(judge(&s).0, Severity::Warn);
+
+        // Bass that is not mono warns; bass that cancels fails whatever the broadband figure.
         s.loud_correlation = Some(0.6);
+        s.mono_loss_db = Some(loss_at(0.6));
         s.low_band_correlation = Some(0.3);
-        assert_eq!(
-            severity_of(
-                &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "mono_compat"
-            ),
-            Severity::Warn
-        );
+        s.low_band_mono_loss_db = Some(loss_at(0.3));
+        let (severity, message) = judge(&s);
+        assert_eq!(severity, Severity::Warn);
+        assert!(message.contains("150 Hz"), "{message}");
+        s.low_band_correlation = Some(-0.9);
+        s.low_band_mono_loss_db = Some(loss_at(-0.9));
+        assert_eq!(judge(&s).0, Severity::Fail);
+
         s.channels_identical = true;
-        assert_eq!(
-            severity_of(
-                &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "mono_compat"
-            ),
-            Severity::Info
-        );
+        assert_eq!(judge(&s).0, Severity::Info);
+    }
+
+    #[test]
+    fn equal_level_correlation_inverts_the_loss() {
+        for r in [-0.9, -0.5, 0.0, 0.125, 0.6, 0.99] {
+            assert!((equal_level_correlation(loss_at(r)) - r).abs() < 1e-12);
+        }
     }
 
     #[test]

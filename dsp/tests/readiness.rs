@@ -93,6 +93,24 @@ fn polarity_inverted_channels_fail_mono_compat() {
     );
 }
 
+/// Independent left and right noise is as wide as stereo gets, but nothing cancels: a mono
+/// listener hears it about 3 dB quieter. That is worth a look, not a polarity failure.
+#[test]
+fn uncorrelated_channels_are_wide_not_out_of_phase() {
+    let noise = preflight_dsp::signals::pink_noise(RATE, -20.0, SECONDS, 2, 7);
+    let r = judge(&noise, Profile::Mix);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id == "mono_compat")
+        .expect("mono_compat is judged");
+    assert_eq!(f.severity, Severity::Warn, "{}", describe(&r));
+    let loss = f.value.expect("a mono-downmix loss");
+    assert!((loss - 3.0).abs() < 0.5, "{loss} dB: {}", describe(&r));
+    assert!(f.message.contains("wide"), "{}", f.message);
+    assert!(!f.message.contains("cancel"), "{}", f.message);
+}
+
 #[test]
 fn bell_at_300_hz_trips_low_end() {
     let mut mix = clean_mix(RATE, SECONDS, 1);

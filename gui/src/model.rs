@@ -257,6 +257,7 @@ pub struct Model {
     snapshots_since_report: u32,
     since_snapshot: Duration,
     held: bool,
+    not_measured: Option<String>,
     profile: Profile,
     platform: &'static Platform,
     zoom: f32,
@@ -283,6 +284,7 @@ impl Model {
             snapshots_since_report: 0,
             since_snapshot: Duration::ZERO,
             held: false,
+            not_measured: None,
             profile: Profile::Mix,
             platform: &PLATFORMS[0],
             zoom: 1.0,
@@ -402,6 +404,20 @@ impl Model {
     /// readings are frozen on purpose.
     pub fn set_held(&mut self, held: bool) {
         self.held = held;
+    }
+
+    /// Tells the model why nothing is measured (for example a sample rate the meter has no
+    /// definition for), or `None` when measuring. The audio still passes; the editor says why it
+    /// shows no figures instead of showing wrong ones.
+    pub fn set_not_measured(&mut self, reason: Option<&str>) {
+        if self.not_measured.as_deref() != reason {
+            self.not_measured = reason.map(str::to_owned);
+        }
+    }
+
+    /// Why nothing is measured, if so.
+    pub fn not_measured(&self) -> Option<&str> {
+        self.not_measured.as_deref()
     }
 
     /// Whether the readings are frozen by "hold on stop".

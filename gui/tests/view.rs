@@ -34,6 +34,11 @@ fn model_with(snapshot: Snapshot) -> Model {
     model
 }
 
+/// The mono-downmix loss of two equal-level channels with correlation `r` (dB).
+fn mono_loss_at(r: f64) -> f64 {
+    10.0 * (2.0 / (1.0 + r)).log10()
+}
+
 /// What the readiness rules read for a healthy mix: two minutes of music peaking at -4.5 dBTP
 /// with peaks spread over 15 dB, -20 LUFS, a balanced spectrum and a centred low end.
 fn healthy_stats() -> ReadinessStats {
@@ -46,7 +51,9 @@ fn healthy_stats() -> ReadinessStats {
         true_peak_dbtp: Some(-4.5),
         sample_peak_dbfs: Some(-4.7),
         loud_correlation: Some(0.6),
+        mono_loss_db: Some(mono_loss_at(0.6)),
         low_band_correlation: Some(0.98),
+        low_band_mono_loss_db: Some(mono_loss_at(0.98)),
         stereo: true,
         ..ReadinessStats::default()
     };
@@ -170,18 +177,50 @@ fn clipping_is_not_ready_and_the_finding_says_what_to_do() {
 fn an_out_of_phase_mix_fails_mono_compatibility() {
     let stats = ReadinessStats {
         loud_correlation: Some(-0.8),
+        mono_loss_db: Some(mono_loss_at(-0.8)),
         ..healthy_stats()
     };
     let mut h = harness(model_with(snapshot_of(stats)));
     h.run();
 
     h.get_by_label("✖ NOT READY");
-    h.get_by_label_contains("Mono compatibility — correlation -0.80");
-    h.get_by_label_contains("collapses in mono");
+    h.get_by_label_contains("Mono compatibility — in mono the mix is 10.0 dB quieter");
+    h.get_by_label_contains("(correlation -0.80): the channels cancel");
     h.get_by_label_contains("check for a polarity-inverted channel");
     // The live correlation meter says it in numbers and words.
     h.get_by_label("-0.80");
     assert!(h.query_all_by_label("✖ out of phase").count() >= 1);
+}
+
+#[test]
+fn uncorrelated_wide_material_warns_without_calling_it_out_of_phase() {
+    let stats = ReadinessStats {
+        loud_correlation: Some(-0.05),
+        mono_loss_db: Some(mono_loss_at(-0.05)),
+        ..healthy_stats()
+    };
+    let mut h = harness(model_with(snapshot_of(stats)));
+    h.run();
+
+    h.get_by_label("✔ READY");
+    h.get_by_label_contains("Mono compatibility — very wide (correlation -0.05)");
+    h.get_by_label_contains("in mono the mix is 3.2 dB quieter");
+    assert!(h.query_by_label_contains("cancel").is_none());
+    assert!(h.query_all_by_label("⚠ wide").count() >= 1);
+    assert!(h.query_by_label("✖ out of phase").is_none());
+}
+
+#[test]
+fn a_sample_rate_without_a_measurement_says_so() {
+    let mut model = Model::new();
+    model.set_not_measured(Some("768001 Hz is outside 8000 to 768000 Hz"));
+    let mut h = harness(model);
+    h.run();
+
+    h.get_by_label("○ NOT MEASURED");
+    h.get_by_label("768001 Hz is outside 8000 to 768000 Hz");
+    h.get_by_label("The audio passes through unchanged");
+    assert!(h.query_by_label("○ NO AUDIO").is_none());
 }
 
 #[test]

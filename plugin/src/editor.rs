@@ -54,6 +54,10 @@ pub struct SharedState {
     /// Editor windows currently open (0 or 1 in practice; a count survives overlapping
     /// close/open).
     open_editors: AtomicUsize,
+    /// Why the running configuration is not measured (set by `activate()` on the main thread,
+    /// read by the editor). The audio thread never touches it: the one field that is not an
+    /// atomic.
+    not_measured: Mutex<Option<String>>,
 }
 
 impl SharedState {
@@ -92,6 +96,22 @@ impl SharedState {
 
     fn holding(&self) -> bool {
         self.holding.load(Ordering::Relaxed)
+    }
+
+    /// Records why nothing is measured (`None`: measuring). Main thread; not for the audio thread.
+    pub fn set_not_measured(&self, reason: Option<String>) {
+        *self
+            .not_measured
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = reason;
+    }
+
+    fn with_not_measured<R>(&self, f: impl FnOnce(Option<&str>) -> R) -> R {
+        f(self
+            .not_measured
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_deref())
     }
 
     /// Whether an editor window is open, so display-only work is worth doing. Real-time safe.
@@ -353,6 +373,8 @@ impl NiceEguiApp for App {
                 .map_or(Duration::MAX, |at| now.duration_since(at)),
         );
         self.model.set_held(self.shared.holding());
+        self.shared
+            .with_not_measured(|reason| self.model.set_not_measured(reason));
         self.model.set_target(
             self.params.profile.value().into(),
             self.params.platform.value().target(),

@@ -95,6 +95,8 @@ impl Plugin for Preflight {
         let channels = audio_io_layout
             .main_input_channels
             .map_or(0, |c| c.get() as usize);
+        // A fractional rate measures as the nearest whole one: the filters' response moves by
+        // far less than the standard's tolerances.
         let rate_hz = buffer_config.sample_rate.round() as u32;
         let max_block = buffer_config.max_buffer_size as usize;
         let config = (rate_hz, channels, max_block);
@@ -103,16 +105,25 @@ impl Plugin for Preflight {
         }
 
         let layout = ChannelLayout::from_channel_count(channels);
-        let meter = match Meter::new(MeterConfig::new(rate_hz, layout, max_block)) {
-            Ok(meter) => meter,
-            Err(err) => {
-                nice_error!("cannot measure this configuration: {err}");
-                return false;
+        match Meter::new(MeterConfig::new(rate_hz, layout, max_block)) {
+            Ok(meter) => {
+                let (sender, receiver) = snapshot_channel(SNAPSHOT_QUEUE_LEN);
+                *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
+                self.engine = Some(Engine::new(meter, sender, rate_hz, config));
+                self.shared.set_not_measured(None);
             }
-        };
-        let (sender, receiver) = snapshot_channel(SNAPSHOT_QUEUE_LEN);
-        *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
-        self.engine = Some(Engine::new(meter, sender, rate_hz, config));
+            // The plug-in still activates and passes the audio through: a meter must never be
+            // why a host cannot run a session. The editor says why it shows no figures.
+            Err(err) => {
+                nice_warn!("not measuring this configuration: {err}");
+                *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = None;
+                self.engine = None;
+                self.shared.set_not_measured(Some(format!(
+                    "Not measured at {} Hz: {err}",
+                    buffer_config.sample_rate
+                )));
+            }
+        }
         true
     }
 

@@ -2,7 +2,12 @@
 //!
 //! Parameter IDs are frozen: hosts store them (CLAP and VST3 hash them to 32-bit IDs) in every
 //! project that uses the plugin, so renaming an ID breaks saved sessions. Display names may change.
-//! None of these is automatable: they are settings of the measurement, not of the sound.
+//!
+//! All four are automatable, although they are settings of the measurement, not of the sound:
+//! hosts show, record and save only parameters flagged automatable (Ardour lists a VST3 parameter
+//! only with `kCanAutomate`, and then ignores edits the editor reports for any other; Qtractor
+//! lists CLAP parameters only with `CLAP_PARAM_IS_AUTOMATABLE` and marks the session modified
+//! only for those), so without the flag the editor could not change a setting in those hosts.
 
 use std::sync::Arc;
 
@@ -97,10 +102,10 @@ impl Default for PreflightParams {
     fn default() -> Self {
         Self {
             editor_state: Arc::new(EditorState::default()),
-            profile: EnumParam::new("Profile", Profile::Mix).non_automatable(),
-            platform: EnumParam::new("Platform", Platform::Spotify).non_automatable(),
-            reset_on_play: BoolParam::new("Reset on play", false).non_automatable(),
-            hold_on_stop: BoolParam::new("Hold on stop", false).non_automatable(),
+            profile: EnumParam::new("Profile", Profile::Mix),
+            platform: EnumParam::new("Platform", Platform::Spotify),
+            reset_on_play: BoolParam::new("Reset on play", false),
+            hold_on_stop: BoolParam::new("Hold on stop", false),
         }
     }
 }

@@ -785,6 +785,36 @@ fn passes_audio_through_bit_exact() {
     }
 }
 
+/// Any rate a host may offer activates and passes the audio through, including rates the meter
+/// has no definition for (those are shown as not measured) and fractional ones.
+#[test]
+fn activates_and_passes_audio_at_any_sample_rate() {
+    let _serial = serial();
+    let lib = Library::load();
+    let instance = lib.create();
+    let mut noise = Noise(0x0bad_cafe);
+    for rate_hz in [
+        1_000.0,
+        1_234.567_8,
+        7_999.0,
+        8_000.0,
+        22_050.5,
+        44_100.0,
+        352_800.0,
+        705_600.0,
+        768_000.0,
+        1_536_000.0,
+    ] {
+        instance.activate(rate_hz, MAX_BLOCK);
+        let inputs: Vec<_> = (0..24).map(|k| noise.block(2, 64 + 97 * k)).collect();
+        let playing = vec![true; inputs.len()];
+        let changes = vec![Vec::new(); inputs.len()];
+        let outputs = instance.process_blocks(2, &inputs, &playing, &changes, false);
+        assert_bit_exact(&inputs, &outputs, &format!("{rate_hz} Hz"));
+        instance.deactivate();
+    }
+}
+
 #[test]
 fn parameters_keep_their_frozen_ids_and_names() {
     let _serial = serial();
@@ -800,10 +830,11 @@ fn parameters_keep_their_frozen_ids_and_names() {
         });
         assert_eq!(info.id, param_hash(id), "parameter {index} is not `{id}`");
         assert_eq!(c_str_array(&info.name), *name);
-        assert_eq!(
+        // Hosts list, record and save only automatable parameters (Qtractor among them).
+        assert_ne!(
             info.flags & CLAP_PARAM_IS_AUTOMATABLE,
             0,
-            "`{id}` is a setting, not automation"
+            "`{id}` must be automatable for hosts to show and save it"
         );
     }
 

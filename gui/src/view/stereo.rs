@@ -3,7 +3,10 @@
 
 use egui::epaint::Mesh;
 use egui::{pos2, vec2, Align2, Color32, Rect, RichText, Sense, Stroke, Ui};
-use preflight_dsp::readiness::{CORRELATION_FAIL, CORRELATION_WARN, LOW_BAND_CORRELATION_WARN};
+use preflight_dsp::readiness::{
+    equal_level_correlation, LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WARN_DB,
+    MONO_LOSS_FAIL_DB, MONO_LOSS_WARN_DB,
+};
 
 use super::{x_of, View};
 use crate::format::format_correlation;
@@ -11,6 +14,15 @@ use crate::model::{rotate, SCOPE_TRAIL_FRAMES};
 use crate::theme;
 
 const METER_HEIGHT: f32 = 12.0;
+
+/// The meters' (fail, warn) marks: the correlations at which equal-level channels lose the
+/// mono-compatibility check's thresholds in a mono downmix (the verdict itself judges the loss).
+fn zones(fail_db: f64, warn_db: f64) -> (f32, f32) {
+    (
+        equal_level_correlation(fail_db) as f32,
+        equal_level_correlation(warn_db) as f32,
+    )
+}
 
 pub(super) fn draw(ui: &mut Ui, view: &View) {
     let rect = ui.available_rect_before_wrap();
@@ -29,7 +41,7 @@ pub(super) fn draw(ui: &mut Ui, view: &View) {
             view,
             "Correlation",
             live(s.correlation),
-            (CORRELATION_FAIL as f32, CORRELATION_WARN as f32),
+            zones(MONO_LOSS_FAIL_DB, MONO_LOSS_WARN_DB),
         );
         ui.add_space(5.0);
         correlation(
@@ -37,7 +49,7 @@ pub(super) fn draw(ui: &mut Ui, view: &View) {
             view,
             "Low band < 150 Hz",
             live(s.low_band_correlation),
-            (CORRELATION_FAIL as f32, LOW_BAND_CORRELATION_WARN as f32),
+            zones(LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WARN_DB),
         );
         ui.add_space(4.0);
         balance(ui, view, live(s.balance_db));
@@ -196,11 +208,11 @@ mod tests {
 
     #[test]
     fn correlation_words_follow_the_readiness_thresholds() {
-        let broadband = (CORRELATION_FAIL as f32, CORRELATION_WARN as f32);
+        let broadband = zones(MONO_LOSS_FAIL_DB, MONO_LOSS_WARN_DB);
         assert_eq!(correlation_word(-0.8, broadband).0, "✖ out of phase");
-        assert_eq!(correlation_word(0.1, broadband).0, "⚠ wide");
+        assert_eq!(correlation_word(-0.05, broadband).0, "⚠ wide");
         assert_eq!(correlation_word(0.85, broadband).0, "✔ mono-safe");
-        let low = (CORRELATION_FAIL as f32, LOW_BAND_CORRELATION_WARN as f32);
+        let low = zones(LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WARN_DB);
         assert_eq!(correlation_word(0.5, low).0, "⚠ wide");
     }
 }

@@ -10,7 +10,7 @@ use preflight_dsp::readiness::{
 };
 
 use super::View;
-use crate::format::{format_correlation, format_db, NO_VALUE};
+use crate::format::{format_db, NO_VALUE};
 use crate::theme;
 
 const VERDICT_WIDTH: f32 = 220.0;
@@ -57,6 +57,21 @@ pub(super) fn draw(ui: &mut Ui, view: &View) {
 
 fn verdict_block(ui: &mut Ui, view: &View) {
     ui.spacing_mut().item_spacing.y = 2.0;
+    if let Some(reason) = view.model.not_measured() {
+        ui.label(
+            RichText::new("○ NOT MEASURED")
+                .size(theme::SIZE_VERDICT)
+                .strong()
+                .color(theme::TEXT_WEAK),
+        );
+        ui.label(RichText::new(reason).color(theme::TEXT));
+        ui.label(
+            RichText::new("The audio passes through unchanged")
+                .size(theme::SIZE_SMALL)
+                .color(theme::TEXT_WEAK),
+        );
+        return;
+    }
     let Some(report) = view.model.report() else {
         ui.label(
             RichText::new("○ NO AUDIO")
@@ -318,8 +333,8 @@ pub(crate) fn measured_vs_threshold(f: &Finding) -> String {
             t.map_or_else(dash, |x| format!("{x:.1} LUFS")),
         ),
         "mono_compat" => (
-            format!("correlation {}", format_correlation(v)),
-            format_correlation(t),
+            v.map_or_else(dash, |x| format!("{x:.1} dB quieter in mono")),
+            t.map_or_else(dash, |x| format!("{x:.1} dB")),
         ),
         "low_end" | "harshness" => (
             format!("{} against the tilt", format_db(v, "dB")),
@@ -377,8 +392,8 @@ mod tests {
             "measured 42 % of loud windows at the top   ·   threshold 10 %"
         );
         assert_eq!(
-            measured_vs_threshold(&finding("mono_compat", Some(-0.8), Some(0.0))),
-            "measured correlation -0.80   ·   threshold 0.00"
+            measured_vs_threshold(&finding("mono_compat", Some(9.5), Some(6.0))),
+            "measured 9.5 dB quieter in mono   ·   threshold 6.0 dB"
         );
         assert!(
             measured_vs_threshold(&finding("loudness_range", None, Some(LRA_MIN_S)))
