@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
 # Runs Preflight's whole test suite on a fresh machine: installs what the host tests need
 # (Debian packages when run as root, a Python venv with pedalboard), builds the CLAP/VST3
-# bundles, then runs every Rust test and the VST3 host test.
+# bundles, then runs every Rust test, the VST3 host tests (pedalboard, Ardour) and, where
+# ../shared/tools/clap-validator exists, clap-validator.
 #
 #   ./scripts/test.sh            everything
 #   PREFLIGHT_LONG=1 ./scripts/test.sh   also the long reliability forms (see README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(xvfb xauth libgl1-mesa-dri libx11-xcb1 libxcursor1 libxrandr2 libxi6 libgl1 python3-venv)
-missing=()
-for p in "${apt_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    if [ "$(id -u)" = 0 ]; then
-        echo "== installing ${missing[*]}"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
+# Installs the Debian packages of "$@" that are missing (when run as root), after the flags
+# before "--".
+apt_updated=
+install_missing() {
+    local flags=() missing=()
+    while [ "$1" != -- ]; do flags+=("$1"); shift; done
+    shift
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
+    if [ "$(id -u)" != 0 ]; then
         echo "== missing Debian packages (run as root or install them): ${missing[*]}" >&2
+        return 0
     fi
-fi
+    echo "== installing ${missing[*]}"
+    [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${flags[@]}" "${missing[@]}" >/dev/null
+}
+# Xvfb and GL for the editor tests.
+install_missing -- xvfb xauth libgl1-mesa-dri libx11-xcb1 libxcursor1 libxrandr2 libxi6 libgl1 python3-venv
+# Ardour 7, the VST3 host of the real-host tests (its headless tools only: no recommends).
+install_missing --no-install-recommends -- ardour
 
 if [ ! -x .venv/bin/python ]; then
     echo "== creating .venv"
@@ -49,3 +60,14 @@ fi
 
 echo "== VST3 host tests (pedalboard)"
 .venv/bin/python -m pytest -q plugin/tests/host_vst3.py
+
+echo "== Ardour 7 host tests (VST3, headless)"
+.venv/bin/python -m pytest -q -rxX plugin/tests/host_ardour.py
+
+validator=../shared/tools/clap-validator
+if [ -x "$validator" ]; then
+    echo "== clap-validator"
+    python3 scripts/clap_validate.py "$validator" target/bundled/Preflight.clap
+else
+    echo "== clap-validator: $validator not found, not run"
+fi

@@ -8,9 +8,10 @@
 --       through Ardour's own parameter interface, saves.
 --   PF_ACTION=read     PF_DIR PF_NAME PF_TARGET
 --       prints every Preflight parameter as "PARAM <index> <name> <value>".
---   PF_ACTION=cost     PF_DIR PF_NAME PF_SECONDS PF_PLUGINS="vst3:Preflight,lv2:URI,..."
---       inserts the listed plug-ins on the track, plays PF_SECONDS and prints Ardour's own
---       per-plug-in timing as "COST <name> <min> <max> <avg> <dev>" (microseconds a cycle).
+--   PF_ACTION=cost     PF_DIR PF_NAME PF_SECONDS PF_PLUGINS="vst3:Preflight,lv2:URI,..." [PF_BLOCK]
+--       a new session with a stereo track monitoring the Dummy backend's pink noise and the
+--       listed plug-ins inserted in that order; after PF_SECONDS prints Ardour's own per-plug-in
+--       timing as "COST <spec> <min> <max> <avg> <dev>" (microseconds a cycle).
 -- Every line the test reads starts with an upper-case tag; the rest is Ardour's chatter.
 
 local action = os.getenv("PF_ACTION")
@@ -79,6 +80,36 @@ local backend = AudioEngine:set_backend("None (Dummy)", "", "")
 backend:set_device_name("Pink Noise")
 backend:set_buffer_size(tonumber(os.getenv("PF_BLOCK") or "1024"))
 
+if action == "cost" then
+	-- The track monitors its input, so every plug-in processes the live pink noise of the Dummy
+	-- backend on every cycle, with no transport running.
+	Session = create_session(dir, name, 48000)
+	if not Session then fail("cannot create the session") end
+	local tracks = Session:new_audio_track(2, 2, nil, 1, "live",
+		ARDOUR.PresentationInfo.max_order, ARDOUR.TrackMode.Normal, true)
+	local route = tracks:front()
+	route:to_track():monitoring_control():set_value(ARDOUR.MonitorChoice.MonitorInput,
+		PBD.GroupControlDisposition.NoGroup)
+	local procs = {}
+	for spec in os.getenv("PF_PLUGINS"):gmatch("[^,]+") do
+		local p = new_plugin(spec)
+		if route:add_processor_by_index(p, -1, nil, true) ~= 0 then
+			fail("Ardour refused " .. spec)
+		end
+		procs[#procs + 1] = { spec, p:to_insert() }
+	end
+	ARDOUR.LuaAPI.usleep(2000000)
+	ARDOUR.LuaAPI.usleep(math.floor(tonumber(os.getenv("PF_SECONDS")) * 1e6))
+	for _, e in ipairs(procs) do
+		local ok, st = e[2]:get_stats(0, 0, 0, 0)
+		if not ok then fail("no timing for " .. e[1]) end
+		print(string.format("COST %s %.2f %.2f %.2f %.2f", e[1], st[1], st[2], st[3], st[4]))
+	end
+	close_session()
+	quit()
+	return
+end
+
 if action == "record" then
 	Session = create_session(dir, name, 48000)
 	if not Session then fail("cannot create the session") end
@@ -120,29 +151,6 @@ else
 		print_params(proc)
 	elseif action == "read" then
 		print_params(find_preflight(target_route(Session)))
-	elseif action == "cost" then
-		local route = first_track(Session)
-		local procs = {}
-		for spec in os.getenv("PF_PLUGINS"):gmatch("[^,]+") do
-			local p = new_plugin(spec)
-			route:add_processor_by_index(p, 0, nil, true)
-			procs[#procs + 1] = { spec, p:to_insert() }
-		end
-		Session:request_locate(0, false, ARDOUR.LocateTransportDisposition.MustStop, ARDOUR.TransportRequestSource.TRS_UI)
-		ARDOUR.LuaAPI.usleep(300000)
-		Session:request_play_loop(true, true)
-		ARDOUR.LuaAPI.usleep(500000)
-		for _, e in ipairs(procs) do e[2]:reset_stats() end
-		ARDOUR.LuaAPI.usleep(math.floor(tonumber(os.getenv("PF_SECONDS")) * 1e6))
-		for _, e in ipairs(procs) do
-			local ok, st = e[2]:get_stats(0, 0, 0, 0)
-			print(string.format("COST %s %.2f %.2f %.2f %.2f %s", e[1], st[1], st[2], st[3], st[4], tostring(ok)))
-		end
-		Session:request_stop(false, false, ARDOUR.TransportRequestSource.TRS_UI)
-		ARDOUR.LuaAPI.usleep(300000)
-		close_session()
-		quit()
-		return
 	else
 		fail("unknown PF_ACTION " .. tostring(action))
 	end
