@@ -17,7 +17,7 @@ use crate::gating::LoudnessHistogram;
 use crate::gating::ABSOLUTE_GATE_LUFS;
 use crate::k_weighting::{Biquad, BiquadState, KWeighting};
 use crate::kernels::{
-    detect_avx_fma, sanitise, stereo_pass, ChunkStats, StereoFilters, StereoState,
+    detect_avx_fma, sanitise_with, stereo_pass, ChunkStats, StereoFilters, StereoState,
 };
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
 use crate::readiness::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
@@ -491,7 +491,7 @@ impl Meter {
         let live = !self.paused;
         let mut stats = [ChunkStats::default(); MAX_CHANNELS];
         for (c, buf) in self.scratch.iter_mut().enumerate() {
-            let s = sanitise(&mut buf[HISTORY..HISTORY + n]);
+            let s = sanitise_with(&mut buf[HISTORY..HISTORY + n], self.use_avx_fma);
             if live {
                 self.non_finite += s.non_finite as u64;
             }
