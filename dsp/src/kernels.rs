@@ -397,7 +397,7 @@ mod tests {
                     seed ^= seed << 13;
                     seed ^= seed >> 17;
                     seed ^= seed << 5;
-                    if seed % 5 == 0 {
+                    if seed.is_multiple_of(5) {
                         specials[(seed as usize / 5) % specials.len()]
                     } else {
                         (seed as f32 / u32::MAX as f32 - 0.5) * (i as f32 + 1.0) * 0.1
