@@ -39,8 +39,9 @@ const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.25..=4.0;
 /// drained by the editor on the GUI thread. The audio thread never locks it: it owns the sender.
 pub type ReceiverSlot = Arc<Mutex<Option<SnapshotReceiver>>>;
 
-/// Requests and status shared by the editor and `process()`. Only atomics: the audio thread reads
-/// and clears them without ever waiting.
+/// Requests and status shared by the editor and `process()`. The audio thread touches only the
+/// atomics, reading and clearing them without ever waiting; the one mutex is the main thread's
+/// (`activate()`) and the editor's.
 #[derive(Debug, Default)]
 pub struct SharedState {
     /// Set by the editor, cleared by the audio thread when it has reset the meter.
