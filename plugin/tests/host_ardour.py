@@ -68,13 +68,16 @@ def home(tmp_path_factory):
     return home
 
 
-def run(tool, args, home, env=None, timeout=120, retries=3):
+def run(tool, args, home, env=None, timeout=120, retries=3, fresh=None):
     """Runs an Ardour tool; Ardour's command-line tools now and then hang or abort in their own
-    clean-up, so a run that fails that way is tried again."""
+    clean-up, so a run that fails that way is tried again (after removing `fresh`, a folder the
+    run creates)."""
     full_env = dict(os.environ, HOME=str(home), **(env or {}))
     full_env.pop("DISPLAY", None)
     last = None
     for _ in range(retries):
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
         try:
             out = subprocess.run(
                 [tool, *args],
@@ -96,8 +99,9 @@ def run(tool, args, home, env=None, timeout=120, retries=3):
     pytest.fail(f"{tool} {' '.join(map(str, args))} failed {retries} times:\n{last}")
 
 
-def lua(home, **env):
-    return run(LUA_TOOL, [str(LUA)], home, {f"PF_{k.upper()}": str(v) for k, v in env.items()})
+def lua(home, fresh=None, **env):
+    env = {f"PF_{k.upper()}": str(v) for k, v in env.items()}
+    return run(LUA_TOOL, [str(LUA)], home, env, fresh=fresh)
 
 
 def tagged(text, tag):
@@ -108,6 +112,7 @@ def record(home, root, name, channels, strict):
     session = root / name
     out = lua(
         home,
+        fresh=session,
         action="record",
         dir=session,
         name=name,
