@@ -13,7 +13,7 @@ runs=${RUNS:-3}
 seconds=${SECONDS_EACH:-20}
 block=${BLOCK:-1024}
 
-if [ "$(id -u)" = 0 ] && ! command -v ardour7-lua >/dev/null || [ ! -d /usr/lib/lv2/meters.lv2 ]; then
+if [ "$(id -u)" = 0 ] && { ! command -v ardour7-lua >/dev/null || [ ! -d /usr/lib/lv2/meters.lv2 ]; }; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ardour x42-plugins >/dev/null
 fi
