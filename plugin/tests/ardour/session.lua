@@ -12,7 +12,8 @@
 --       a new session with a stereo track monitoring the Dummy backend's pink noise and the
 --       listed plug-ins inserted in that order; after PF_SECONDS prints Ardour's own per-plug-in
 --       timing as "COST <spec> <min> <max> <avg> <dev>" (microseconds a cycle).
--- Every line the test reads starts with an upper-case tag; the rest is Ardour's chatter.
+-- Every line the test reads starts with an upper-case tag; the rest is Ardour's chatter. A run
+-- whose work is complete prints DONE (Ardour sometimes crashes in its own clean-up after that).
 
 local action = os.getenv("PF_ACTION")
 local dir = os.getenv("PF_DIR")
@@ -58,7 +59,7 @@ local function print_params(proc)
 	local n = 0
 	for i = 0, plugin:parameter_count() - 1 do
 		if plugin:parameter_is_input(i) then
-			local value, ok = ARDOUR.LuaAPI.get_processor_param(proc, n)
+			local value = ARDOUR.LuaAPI.get_processor_param(proc, n)
 			print(string.format("PARAM %d %s %s", n, plugin:parameter_label(i), tostring(value)))
 			n = n + 1
 		end
@@ -105,6 +106,7 @@ if action == "cost" then
 		if not ok then fail("no timing for " .. e[1]) end
 		print(string.format("COST %s %.2f %.2f %.2f %.2f", e[1], st[1], st[2], st[3], st[4]))
 	end
+	print("DONE")
 	close_session()
 	quit()
 	return
@@ -150,7 +152,12 @@ else
 		print(string.format("ROUTE %s outputs %d", route:name(), route:n_outputs():n_audio()))
 		print_params(proc)
 	elseif action == "read" then
+		-- Reads only: the session on disk stays as the previous run saved it.
 		print_params(find_preflight(target_route(Session)))
+		print("DONE")
+		close_session()
+		quit()
+		return
 	else
 		fail("unknown PF_ACTION " .. tostring(action))
 	end
@@ -158,5 +165,6 @@ end
 
 Session:save_state("", false, false, false, false, false)
 print("SAVED")
+print("DONE")
 close_session()
 quit()
