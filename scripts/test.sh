@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs Preflight's whole test suite on a fresh machine: installs what the host tests need
 # (Debian packages when run as root, a Python venv with pedalboard), builds the CLAP/VST3
-# bundles, then runs every Rust test, the VST3 host tests (pedalboard, Ardour) and, where
-# ../shared/tools/clap-validator exists, clap-validator.
+# bundles, then runs every Rust test, the VST3 host tests (pedalboard, Ardour), the CLAP host
+# tests (Qtractor) and, where ../shared/tools/clap-validator exists, clap-validator.
 #
 #   ./scripts/test.sh            everything
 #   PREFLIGHT_LONG=1 ./scripts/test.sh   also the long reliability forms (see README)
@@ -32,6 +32,9 @@ install_missing() {
 install_missing -- xvfb xauth libgl1-mesa-dri libx11-xcb1 libxcursor1 libxrandr2 libxi6 libgl1 python3-venv
 # Ardour 7, the VST3 host of the real-host tests (its headless tools only: no recommends).
 install_missing --no-install-recommends -- ardour
+# Qtractor 0.9, the CLAP host of the real-host tests, on JACK's dummy driver; xdotool and
+# xwininfo drive its windows under Xvfb.
+install_missing --no-install-recommends -- qtractor jackd2 xdotool x11-utils
 
 if [ ! -x .venv/bin/python ]; then
     echo "== creating .venv"
@@ -63,6 +66,9 @@ echo "== VST3 host tests (pedalboard)"
 
 echo "== Ardour 7 host tests (VST3, headless)"
 .venv/bin/python -m pytest -q -rxX plugin/tests/host_ardour.py
+
+echo "== Qtractor host tests (CLAP, JACK dummy driver, Xvfb)"
+.venv/bin/python -m pytest -q -rxX plugin/tests/host_qtractor.py
 
 validator=../shared/tools/clap-validator
 if [ -x "$validator" ]; then
