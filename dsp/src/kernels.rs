@@ -35,18 +35,43 @@ pub fn sanitise(buf: &mut [f32]) -> ChunkStats {
     sanitise_lanes(buf)
 }
 
-/// [`sanitise`], compiled for AVX when `use_avx_fma` (the meter's run-time detection) says the
-/// CPU has it. Both give bit-identical results: the same eight lanes in the same order, no fused
-/// operations. Real-time safe.
+/// Which instruction set the kernels may use. Only [`Simd::detect`] can say AVX + FMA, and it
+/// asks the CPU, so a kernel given a `Simd` never runs instructions the CPU lacks: safe code
+/// cannot reach undefined behaviour through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Simd {
+    avx_fma: bool,
+}
+
+impl Simd {
+    /// The best the CPU running this offers (AVX + FMA on x86-64 when present).
+    pub fn detect() -> Self {
+        Self {
+            avx_fma: detect_avx_fma(),
+        }
+    }
+
+    /// The portable kernels only.
+    pub const fn portable() -> Self {
+        Self { avx_fma: false }
+    }
+
+    /// Whether the AVX + FMA kernels run.
+    pub const fn avx_fma(self) -> bool {
+        self.avx_fma
+    }
+}
+
+/// [`sanitise`], with the AVX kernel where `simd` allows it. Both give bit-identical results:
+/// the same eight lanes in the same order, no fused operations. Real-time safe.
 #[inline]
-pub(crate) fn sanitise_with(buf: &mut [f32], use_avx_fma: bool) -> ChunkStats {
+pub fn sanitise_with(buf: &mut [f32], simd: Simd) -> ChunkStats {
     #[cfg(target_arch = "x86_64")]
-    if use_avx_fma {
-        // SAFETY: `use_avx_fma` comes from `detect_avx_fma()` (crate-private: no caller outside
-        // the meter can pass it).
+    if simd.avx_fma {
+        // SAFETY: `simd.avx_fma` is true only when `Simd::detect` found AVX and FMA.
         return unsafe { avx::sanitise(buf) };
     }
-    let _ = use_avx_fma;
+    let _ = simd;
     sanitise_lanes(buf)
 }
 
@@ -142,14 +167,14 @@ pub fn stereo_pass(
     r: &[f32],
     f: &StereoFilters,
     st: &mut StereoState,
-    use_avx_fma: bool,
+    simd: Simd,
 ) -> StereoSums {
     #[cfg(target_arch = "x86_64")]
-    if use_avx_fma {
-        // SAFETY: the caller detected AVX and FMA at run time.
+    if simd.avx_fma {
+        // SAFETY: `simd.avx_fma` is true only when `Simd::detect` found AVX and FMA.
         return unsafe { avx::stereo_pass(l, r, f, st) };
     }
-    let _ = use_avx_fma;
+    let _ = simd;
     stereo_pass_portable(l, r, f, st)
 }
 
@@ -192,7 +217,7 @@ pub fn stereo_pass_portable(
 }
 
 /// Whether the CPU has AVX and FMA.
-pub fn detect_avx_fma() -> bool {
+fn detect_avx_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx") && std::arch::is_x86_feature_detected!("fma")
@@ -244,6 +269,16 @@ mod avx {
         super::finish_sanitise(lanes, chunks.into_remainder())
     }
 
+    /// The stereo pass with the shelf and low-pass filters of L and R in the four lanes of one
+    /// vector and the two high-pass filters in another.
+    ///
+    /// Each biquad runs in an equivalent form of the transposed direct form II whose recurrence
+    /// is one fused multiply-add deep: with `B1 = b1 - a1 b0` and `B2 = b2 - a2 b0`, the first
+    /// state obeys `z1[n+1] = -a1 z1[n] - a2 z1[n-1] + B1 x[n] + B2 x[n-1]`, and
+    /// `y[n] = b0 x[n] + z1[n]`, `z2[n] = B2 x[n-1] - a2 z1[n-1]`. The terms in `z1[n-1]` and
+    /// the input are ready a sample early, so a sample costs one multiply-add of latency
+    /// instead of two (the loop is bound by the filter recurrences, not by arithmetic).
+    ///
     /// # Safety
     /// The CPU must support AVX and FMA.
     #[target_feature(enable = "avx,fma")]
@@ -253,28 +288,31 @@ mod avx {
         f: &StereoFilters,
         st: &mut StereoState,
     ) -> StereoSums {
+        // Per-filter constants: b0, -a1, -a2, B1, B2 (see above).
+        let consts = |q: &crate::k_weighting::Biquad| {
+            let (b, a) = (q.b, q.a);
+            [b[0], -a[0], -a[1], b[1] - a[0] * b[0], b[2] - a[1] * b[0]]
+        };
+        let (sh, lp, hp) = (consts(&f.shelf), consts(&f.low_pass), consts(&f.high_pass));
         // Lanes of the first stage: [shelf L, shelf R, low-pass L, low-pass R].
-        let c4 = |a: f64, b: f64| _mm256_setr_pd(a, a, b, b);
-        let b0 = c4(f.shelf.b[0], f.low_pass.b[0]);
-        let b1 = c4(f.shelf.b[1], f.low_pass.b[1]);
-        let b2 = c4(f.shelf.b[2], f.low_pass.b[2]);
-        let a1 = c4(f.shelf.a[0], f.low_pass.a[0]);
-        let a2 = c4(f.shelf.a[1], f.low_pass.a[1]);
-        let hb0 = _mm_set1_pd(f.high_pass.b[0]);
-        let hb1 = _mm_set1_pd(f.high_pass.b[1]);
-        let hb2 = _mm_set1_pd(f.high_pass.b[2]);
-        let ha1 = _mm_set1_pd(f.high_pass.a[0]);
-        let ha2 = _mm_set1_pd(f.high_pass.a[1]);
+        let c4 = |j: usize| _mm256_setr_pd(sh[j], sh[j], lp[j], lp[j]);
+        let (b0, na1, na2, bb1, bb2) = (c4(0), c4(1), c4(2), c4(3), c4(4));
+        let c2 = |j: usize| _mm_set1_pd(hp[j]);
+        let (hb0, hna1, hna2, hbb1, hbb2) = (c2(0), c2(1), c2(2), c2(3), c2(4));
         let (s1, s2) = st.shelf[0].parts();
         let (s1r, s2r) = st.shelf[1].parts();
         let (p1, p2) = st.low_pass[0].parts();
         let (p1r, p2r) = st.low_pass[1].parts();
-        let mut z1 = _mm256_setr_pd(s1, s1r, p1, p1r);
-        let mut z2 = _mm256_setr_pd(s2, s2r, p2, p2r);
+        // z = z1[n]; zp = z1[n-1]; carry = B2 x[n-1]. Entering with zp = 0 and carry = z2[n]
+        // gives z2[n] = carry - a2 zp exactly as stored.
+        let mut z = _mm256_setr_pd(s1, s1r, p1, p1r);
+        let mut zp = _mm256_setzero_pd();
+        let mut carry = _mm256_setr_pd(s2, s2r, p2, p2r);
         let (h1, h2) = st.high_pass[0].parts();
         let (h1r, h2r) = st.high_pass[1].parts();
-        let mut w1 = _mm_setr_pd(h1, h1r);
-        let mut w2 = _mm_setr_pd(h2, h2r);
+        let mut w = _mm_setr_pd(h1, h1r);
+        let mut wp = _mm_setzero_pd();
+        let mut wcarry = _mm_setr_pd(h2, h2r);
         let mut k_energy = _mm_setzero_pd();
         let mut raw_sq = _mm_setzero_pd();
         let mut raw_lr = _mm_setzero_pd();
@@ -287,21 +325,29 @@ mod avx {
             identical &= fl == fr;
             let x2 = _mm_setr_pd(fl as f64, fr as f64);
             let x4 = _mm256_insertf128_pd(_mm256_castpd128_pd256(x2), x2, 1);
-            // Transposed direct form II, four lanes at once.
-            let y4 = _mm256_fmadd_pd(b0, x4, z1);
-            z1 = _mm256_fnmadd_pd(a1, y4, _mm256_fmadd_pd(b1, x4, z2));
-            z2 = _mm256_fnmadd_pd(a2, y4, _mm256_mul_pd(b2, x4));
+            let y4 = _mm256_fmadd_pd(b0, x4, z);
+            let v = _mm256_fmadd_pd(bb1, x4, carry);
+            let next = _mm256_fmadd_pd(na1, z, _mm256_fmadd_pd(na2, zp, v));
+            zp = z;
+            z = next;
+            carry = _mm256_mul_pd(bb2, x4);
             let shelf = _mm256_castpd256_pd128(y4);
             let low = _mm256_extractf128_pd(y4, 1);
-            let k = _mm_fmadd_pd(hb0, shelf, w1);
-            w1 = _mm_fnmadd_pd(ha1, k, _mm_fmadd_pd(hb1, shelf, w2));
-            w2 = _mm_fnmadd_pd(ha2, k, _mm_mul_pd(hb2, shelf));
+            let k = _mm_fmadd_pd(hb0, shelf, w);
+            let hv = _mm_fmadd_pd(hbb1, shelf, wcarry);
+            let hnext = _mm_fmadd_pd(hna1, w, _mm_fmadd_pd(hna2, wp, hv));
+            wp = w;
+            w = hnext;
+            wcarry = _mm_mul_pd(hbb2, shelf);
             k_energy = _mm_fmadd_pd(k, k, k_energy);
             raw_sq = _mm_fmadd_pd(x2, x2, raw_sq);
             raw_lr = _mm_fmadd_pd(x2, _mm_shuffle_pd(x2, x2, 1), raw_lr);
             low_sq = _mm_fmadd_pd(low, low, low_sq);
             low_lr = _mm_fmadd_pd(low, _mm_shuffle_pd(low, low, 1), low_lr);
         }
+        // Back to the stored form: z2[n] = B2 x[n-1] - a2 z1[n-1].
+        let z2 = _mm256_fmadd_pd(na2, zp, carry);
+        let w2 = _mm_fmadd_pd(hna2, wp, wcarry);
         let lanes2 = |v: __m128d| {
             let mut o = [0f64; 2];
             // SAFETY: `o` holds two doubles.
@@ -314,7 +360,7 @@ mod avx {
             unsafe { _mm256_storeu_pd(o.as_mut_ptr(), v) };
             o
         };
-        let (z1, z2, w1, w2) = (lanes4(z1), lanes4(z2), lanes2(w1), lanes2(w2));
+        let (z1, z2, w1, w2) = (lanes4(z), lanes4(z2), lanes2(w), lanes2(w2));
         st.shelf = [
             BiquadState::from_parts(z1[0], z2[0]),
             BiquadState::from_parts(z1[1], z2[1]),
@@ -405,11 +451,53 @@ mod tests {
                 })
                 .collect();
             let (mut a, mut b) = (input.clone(), input.clone());
-            let x = sanitise_with(&mut a, detect_avx_fma());
+            let x = sanitise_with(&mut a, Simd::detect());
             let y = sanitise(&mut b);
             assert_eq!(x, y, "length {len}");
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&a), bits(&b), "length {len}");
+        }
+    }
+
+    #[test]
+    fn stereo_pass_carries_its_state_across_chunks() {
+        let k = KWeighting::new(44_100.0);
+        let f = StereoFilters {
+            shelf: k.shelf,
+            high_pass: k.high_pass,
+            low_pass: Biquad::butterworth_low_pass(44_100.0, 150.0),
+        };
+        let l: Vec<f32> = (0..4000)
+            .map(|i| ((i as f32) * 0.013).sin() * 0.7)
+            .collect();
+        let r: Vec<f32> = (0..4000).map(|i| ((i as f32) * 0.29).sin() * 0.3).collect();
+        let mut whole = StereoState::default();
+        let one = stereo_pass(&l, &r, &f, &mut whole, Simd::detect());
+        let mut parts = StereoState::default();
+        let mut energy = [0.0; 2];
+        let mut start = 0;
+        for len in [1, 2, 3, 480, 7, 1000, 2507] {
+            let end = start + len;
+            let s = stereo_pass(
+                &l[start..end],
+                &r[start..end],
+                &f,
+                &mut parts,
+                Simd::detect(),
+            );
+            energy[0] += s.k_energy[0];
+            energy[1] += s.k_energy[1];
+            start = end;
+        }
+        assert_eq!(start, l.len());
+        let close = |p: f64, q: f64| (p - q).abs() <= 1e-12 * p.abs().max(q.abs()).max(1.0);
+        assert!(close(energy[0], one.k_energy[0]) && close(energy[1], one.k_energy[1]));
+        for (a, b) in [
+            (whole.shelf[0], parts.shelf[0]),
+            (whole.high_pass[1], parts.high_pass[1]),
+            (whole.low_pass[0], parts.low_pass[0]),
+        ] {
+            assert!(close(a.parts().0, b.parts().0) && close(a.parts().1, b.parts().1));
         }
     }
 
@@ -429,7 +517,7 @@ mod tests {
             .collect();
         let mut a = StereoState::default();
         let mut b = StereoState::default();
-        let x = stereo_pass(&l, &r, &f, &mut a, detect_avx_fma());
+        let x = stereo_pass(&l, &r, &f, &mut a, Simd::detect());
         let y = stereo_pass_portable(&l, &r, &f, &mut b);
         let close = |p: f64, q: f64| (p - q).abs() <= 1e-9 * p.abs().max(q.abs()).max(1.0);
         assert!(close(x.k_energy[0], y.k_energy[0]) && close(x.k_energy[1], y.k_energy[1]));

@@ -16,9 +16,7 @@ use crate::correlation::{decay_per_step, CorrelationSums, LOW_BAND_HZ};
 use crate::gating::LoudnessHistogram;
 use crate::gating::ABSOLUTE_GATE_LUFS;
 use crate::k_weighting::{Biquad, BiquadState, KWeighting};
-use crate::kernels::{
-    detect_avx_fma, sanitise_with, stereo_pass, ChunkStats, StereoFilters, StereoState,
-};
+use crate::kernels::{sanitise_with, stereo_pass, ChunkStats, Simd, StereoFilters, StereoState};
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
 use crate::readiness::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
 use crate::snapshot::{Snapshot, SpectrumBand, Summary, SCOPE_POINTS};
@@ -135,7 +133,7 @@ pub struct Meter {
     low_pass: Biquad,
     low_pass_state: [BiquadState; 2],
     true_peak: TruePeak,
-    use_avx_fma: bool,
+    simd: Simd,
     ceiling: f32,
     /// Per channel: `HISTORY` samples of the previous chunk, then the current chunk.
     scratch: Vec<Vec<f32>>,
@@ -253,7 +251,7 @@ impl Meter {
             low_pass: Biquad::butterworth_low_pass(fs, LOW_BAND_HZ),
             low_pass_state: [BiquadState::default(); 2],
             true_peak: TruePeak::new(rate),
-            use_avx_fma: detect_avx_fma(),
+            simd: Simd::detect(),
             ceiling: db_to_amplitude(config.true_peak_ceiling_dbtp) as f32,
             scratch: vec![vec![0.0; HISTORY + CHUNK_FRAMES]; channels],
             subblocks_done: 0,
@@ -491,7 +489,7 @@ impl Meter {
         let live = !self.paused;
         let mut stats = [ChunkStats::default(); MAX_CHANNELS];
         for (c, buf) in self.scratch.iter_mut().enumerate() {
-            let s = sanitise_with(&mut buf[HISTORY..HISTORY + n], self.use_avx_fma);
+            let s = sanitise_with(&mut buf[HISTORY..HISTORY + n], self.simd);
             if live {
                 self.non_finite += s.non_finite as u64;
             }
@@ -688,7 +686,7 @@ impl Meter {
             &self.scratch[1][HISTORY..HISTORY + n],
             &filters,
             &mut state,
-            self.use_avx_fma,
+            self.simd,
         );
         self.shelf_state[..2].copy_from_slice(&state.shelf);
         self.high_pass_state[..2].copy_from_slice(&state.high_pass);

@@ -11,7 +11,7 @@
 //! build runs on any x86-64) it computes eight outputs of one phase per step with the phase's
 //! coefficients held in registers.
 
-use crate::kernels::detect_avx_fma;
+use crate::kernels::Simd;
 
 /// Taps per polyphase branch at 4x.
 pub const TAPS_4X: usize = 12;
@@ -42,7 +42,7 @@ pub struct TruePeak {
     coefs_4x: [[f32; TAPS_4X]; 3],
     /// Phase 1 at 2x.
     coefs_2x: [[f32; TAPS_2X]; 1],
-    use_avx_fma: bool,
+    simd: Simd,
 }
 
 /// Designs phases 1..factor of a Kaiser-windowed sinc centred on a tap, `T` taps per phase,
@@ -106,7 +106,7 @@ impl TruePeak {
             factor,
             coefs_4x,
             coefs_2x,
-            use_avx_fma: detect_avx_fma(),
+            simd: Simd::detect(),
         }
     }
 
@@ -126,7 +126,7 @@ impl TruePeak {
 
     /// Forces the portable kernel (for tests comparing the two).
     pub fn set_portable(&mut self) {
-        self.use_avx_fma = false;
+        self.simd = Simd::portable();
     }
 
     /// Largest |interpolated value| between the samples of a block. `buf` holds
@@ -148,7 +148,7 @@ impl TruePeak {
             return 0.0;
         }
         #[cfg(target_arch = "x86_64")]
-        if self.use_avx_fma {
+        if self.simd.avx_fma() {
             // SAFETY: the CPU supports AVX and FMA (checked at construction), and the bounds
             // were checked above.
             return unsafe { avx::block_max(buf, n, coefs) };

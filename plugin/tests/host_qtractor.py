@@ -210,7 +210,7 @@ def first_run(tmp_path_factory, stub):
         # A signal that is not ours: JACK's metronome example client, into the master bus
         # (monitored, so Qtractor passes its input through the bus and its plug-ins).
         metro = subprocess.Popen(["jack_metro", "-n", "metro", "-b", "240", "-f", "880",
-                                  "-a", "0.5", "-d", "60"], env=host.env,
+                                  "-A", "0.5", "-D", "100", "-a", "1", "-d", "10"], env=host.env,
                                  stdout=host.log, stderr=subprocess.STDOUT)
         host.processes.insert(1, metro)
         wait_for("the metronome in JACK", lambda: "metro:240_bpm" in host.jack("jack_lsp").stdout)
