@@ -1021,12 +1021,14 @@ mod tests {
         s
     }
 
+    /// The severity of finding `id`; a missing finding fails the test (a deleted rule must not
+    /// pass as "ok").
     fn severity_of(r: &Report, id: &str) -> Severity {
         r.findings
             .iter()
             .find(|f| f.id == id)
             .map(|f| f.severity)
-            .unwrap_or(Severity::Ok)
+            .unwrap_or_else(|| panic!("no {id} finding in {:#?}", r.findings))
     }
 
     #[test]
