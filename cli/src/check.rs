@@ -77,7 +77,7 @@ fn round2(v: Option<f64>) -> Option<f64> {
 impl From<&Finding> for FindingReport {
     fn from(f: &Finding) -> Self {
         Self {
-            id: f.id.to_string(),
+            id: f.id.id().to_string(),
             severity: f.severity.id().to_string(),
             value: round2(f.value),
             threshold: round2(f.threshold),
@@ -167,7 +167,7 @@ pub fn to_text(report: &Report, file: &str, style: Style) -> String {
         out.push_str(&format!(
             "  [{}] {:<15} {}\n",
             severity_tag(f.severity, style),
-            f.id,
+            f.id.id(),
             f.message
         ));
         if !f.advice.is_empty() && f.severity >= Severity::Info {

@@ -94,7 +94,14 @@ fn json_outputs_match_the_committed_ones() {
         ("check-mix.json.txt", &["check", "--json"]),
         (
             "check-master-apple.json.txt",
-            &["check", "--json", "--profile", "master", "--platform", "apple_music"],
+            &[
+                "check",
+                "--json",
+                "--profile",
+                "master",
+                "--platform",
+                "apple_music",
+            ],
         ),
     ];
     let bless = std::env::var_os("PREFLIGHT_BLESS").is_some();

@@ -278,11 +278,95 @@ impl Verdict {
     }
 }
 
+/// The checks. [`Check::id`] is stable (the JSON's `id`); [`Check::title`] is what the editor
+/// shows. A new check is a new variant, so every `match` on it must handle it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Check {
+    /// True peak against the mix's headroom range or the platform's ceiling.
+    Headroom,
+    /// Samples at full scale and true-peak overs.
+    Clipping,
+    /// Peaks held at one ceiling: a limiter or clipper on the bus.
+    Limiting,
+    /// Integrated loudness of a mix.
+    MixLoudness,
+    /// What a mono downmix loses.
+    MonoCompat,
+    /// Build-up in 200-500 Hz, and sub-bass against the tilt.
+    LowEnd,
+    /// Build-up in 2-5 kHz.
+    Harshness,
+    /// Peak-to-loudness ratio and loudness range together.
+    Dynamics,
+    /// Loudness range on its own.
+    LoudnessRange,
+    /// DC offset.
+    DcOffset,
+    /// NaN/Inf samples.
+    NonFinite,
+    /// The file's sample format.
+    Format,
+}
+
+impl Check {
+    /// Every check, in the order of the README's table.
+    pub const ALL: [Self; 12] = [
+        Self::Headroom,
+        Self::Clipping,
+        Self::Limiting,
+        Self::MixLoudness,
+        Self::MonoCompat,
+        Self::LowEnd,
+        Self::Harshness,
+        Self::Dynamics,
+        Self::LoudnessRange,
+        Self::DcOffset,
+        Self::NonFinite,
+        Self::Format,
+    ];
+
+    /// Stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Headroom => "headroom",
+            Self::Clipping => "clipping",
+            Self::Limiting => "limiting",
+            Self::MixLoudness => "mix_loudness",
+            Self::MonoCompat => "mono_compat",
+            Self::LowEnd => "low_end",
+            Self::Harshness => "harshness",
+            Self::Dynamics => "dynamics",
+            Self::LoudnessRange => "loudness_range",
+            Self::DcOffset => "dc_offset",
+            Self::NonFinite => "non_finite",
+            Self::Format => "format",
+        }
+    }
+
+    /// Readable name.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Headroom => "Headroom",
+            Self::Clipping => "Clipping",
+            Self::Limiting => "Bus limiting",
+            Self::MixLoudness => "Mix loudness",
+            Self::MonoCompat => "Mono compatibility",
+            Self::LowEnd => "Low end",
+            Self::Harshness => "Harshness",
+            Self::Dynamics => "Dynamics",
+            Self::LoudnessRange => "Loudness range",
+            Self::DcOffset => "DC offset",
+            Self::NonFinite => "Invalid samples",
+            Self::Format => "File format",
+        }
+    }
+}
+
 /// One check's result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    /// Check id (`headroom`, `clipping`, ...).
-    pub id: &'static str,
+    /// Which check.
+    pub id: Check,
     /// How serious.
     pub severity: Severity,
     /// The measured value the check judged (unit in the message).
@@ -324,7 +408,7 @@ pub struct Report {
 }
 
 fn finding(
-    id: &'static str,
+    id: Check,
     severity: Severity,
     value: Option<f64>,
     threshold: Option<f64>,
@@ -384,7 +468,7 @@ pub fn evaluate(
 fn headroom(s: &ReadinessStats, profile: Profile, platform: &'static Platform) -> Finding {
     let Some(tp) = s.true_peak_dbtp else {
         return finding(
-            "headroom",
+            Check::Headroom,
             Severity::Info,
             None,
             None,
@@ -397,7 +481,7 @@ fn headroom(s: &ReadinessStats, profile: Profile, platform: &'static Platform) -
             if tp > MIX_PEAK_FAIL_DBTP {
                 let pull = tp - (MIX_PEAK_MAX_DBTP + MIX_PEAK_MIN_DBTP) / 2.0;
                 finding(
-                    "headroom",
+                    Check::Headroom,
                     Severity::Fail,
                     Some(tp),
                     Some(MIX_PEAK_FAIL_DBTP),
@@ -409,7 +493,7 @@ fn headroom(s: &ReadinessStats, profile: Profile, platform: &'static Platform) -
             } else if tp > MIX_PEAK_MAX_DBTP {
                 let pull = tp - (MIX_PEAK_MAX_DBTP + MIX_PEAK_MIN_DBTP) / 2.0;
                 finding(
-                    "headroom",
+                    Check::Headroom,
                     Severity::Warn,
                     Some(tp),
                     Some(MIX_PEAK_MAX_DBTP),
@@ -420,7 +504,7 @@ fn headroom(s: &ReadinessStats, profile: Profile, platform: &'static Platform) -
                 )
             } else if tp < MIX_PEAK_MIN_DBTP {
                 finding(
-                    "headroom",
+                    Check::Headroom,
                     Severity::Info,
                     Some(tp),
                     Some(MIX_PEAK_MIN_DBTP),
@@ -429,7 +513,7 @@ fn headroom(s: &ReadinessStats, profile: Profile, platform: &'static Platform) -
                 )
             } else {
                 finding(
-                    "headroom",
+                    Check::Headroom,
                     Severity::Ok,
                     Some(tp),
                     Some(MIX_PEAK_MAX_DBTP),
@@ -443,7 +527,7 @@ fn headroom(s: &ReadinessStats, profile: Profile, platform: &'static Platform) -
             let ceiling = out.ceiling_dbtp;
             if tp > ceiling {
                 finding(
-                    "headroom",
+                    Check::Headroom,
                     Severity::Fail,
                     Some(tp),
                     Some(ceiling),
@@ -458,7 +542,7 @@ fn headroom(s: &ReadinessStats, profile: Profile, platform: &'static Platform) -
                 )
             } else {
                 finding(
-                    "headroom",
+                    Check::Headroom,
                     Severity::Ok,
                     Some(tp),
                     Some(ceiling),
@@ -477,7 +561,7 @@ fn clipping(s: &ReadinessStats) -> Finding {
     let count = s.clipped_samples + s.true_peak_overs_0db;
     if count == 0 {
         return finding(
-            "clipping",
+            Check::Clipping,
             Severity::Ok,
             Some(0.0),
             Some(CLIP_DBFS),
@@ -491,7 +575,7 @@ fn clipping(s: &ReadinessStats) -> Finding {
         _ => String::new(),
     };
     finding(
-        "clipping",
+        Check::Clipping,
         Severity::Fail,
         Some(count as f64),
         Some(CLIP_DBFS),
@@ -506,7 +590,7 @@ fn clipping(s: &ReadinessStats) -> Finding {
 fn limiting(s: &ReadinessStats, profile: Profile) -> Finding {
     let (Some(pinned), Some(plr)) = (s.pinned_fraction(), s.plr_db()) else {
         return finding(
-            "limiting",
+            Check::Limiting,
             Severity::Info,
             None,
             None,
@@ -538,7 +622,7 @@ fn limiting(s: &ReadinessStats, profile: Profile) -> Finding {
         _ => "",
     };
     finding(
-        "limiting",
+        Check::Limiting,
         severity,
         Some(pinned),
         Some(PINNED_FRACTION_WARN),
@@ -550,7 +634,7 @@ fn limiting(s: &ReadinessStats, profile: Profile) -> Finding {
 fn mix_loudness(s: &ReadinessStats) -> Finding {
     let Some(i) = s.integrated_lufs else {
         return finding(
-            "mix_loudness",
+            Check::MixLoudness,
             Severity::Info,
             None,
             None,
@@ -560,7 +644,7 @@ fn mix_loudness(s: &ReadinessStats) -> Finding {
     };
     if i > MIX_LOUDNESS_WARN_LUFS {
         finding(
-            "mix_loudness",
+            Check::MixLoudness,
             Severity::Warn,
             Some(i),
             Some(MIX_LOUDNESS_WARN_LUFS),
@@ -569,7 +653,7 @@ fn mix_loudness(s: &ReadinessStats) -> Finding {
         )
     } else if i > MIX_LOUDNESS_MAX_LUFS {
         finding(
-            "mix_loudness",
+            Check::MixLoudness,
             Severity::Info,
             Some(i),
             Some(MIX_LOUDNESS_MAX_LUFS),
@@ -578,7 +662,7 @@ fn mix_loudness(s: &ReadinessStats) -> Finding {
         )
     } else if i < MIX_LOUDNESS_QUIET_LUFS {
         finding(
-            "mix_loudness",
+            Check::MixLoudness,
             Severity::Info,
             Some(i),
             Some(MIX_LOUDNESS_QUIET_LUFS),
@@ -587,7 +671,7 @@ fn mix_loudness(s: &ReadinessStats) -> Finding {
         )
     } else {
         finding(
-            "mix_loudness",
+            Check::MixLoudness,
             Severity::Ok,
             Some(i),
             Some(MIX_LOUDNESS_MAX_LUFS),
@@ -600,7 +684,7 @@ fn mix_loudness(s: &ReadinessStats) -> Finding {
 fn mono_compat(s: &ReadinessStats) -> Finding {
     if !s.stereo {
         return finding(
-            "mono_compat",
+            Check::MonoCompat,
             Severity::Ok,
             None,
             None,
@@ -610,7 +694,7 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
     }
     if s.channels_identical {
         return finding(
-            "mono_compat",
+            Check::MonoCompat,
             Severity::Info,
             Some(0.0),
             None,
@@ -620,7 +704,7 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
     }
     let (Some(loss), Some(c)) = (s.mono_loss_db, s.loud_correlation) else {
         return finding(
-            "mono_compat",
+            Check::MonoCompat,
             Severity::Info,
             None,
             None,
@@ -631,7 +715,7 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
     let low = s.low_band_mono_loss_db.zip(s.low_band_correlation);
     if loss >= MONO_LOSS_FAIL_DB {
         return finding(
-            "mono_compat",
+            Check::MonoCompat,
             Severity::Fail,
             Some(loss),
             Some(MONO_LOSS_FAIL_DB),
@@ -644,7 +728,7 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
     }
     if let Some((lo, lo_c)) = low.filter(|&(lo, _)| lo >= LOW_BAND_MONO_LOSS_FAIL_DB) {
         return finding(
-            "mono_compat",
+            Check::MonoCompat,
             Severity::Fail,
             Some(lo),
             Some(LOW_BAND_MONO_LOSS_FAIL_DB),
@@ -657,7 +741,7 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
     }
     if loss >= MONO_LOSS_WARN_DB {
         return finding(
-            "mono_compat",
+            Check::MonoCompat,
             Severity::Warn,
             Some(loss),
             Some(MONO_LOSS_WARN_DB),
@@ -671,7 +755,7 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
     }
     if let Some((lo, lo_c)) = low.filter(|&(lo, _)| lo >= LOW_BAND_MONO_LOSS_WARN_DB) {
         return finding(
-            "mono_compat",
+            Check::MonoCompat,
             Severity::Warn,
             Some(lo),
             Some(LOW_BAND_MONO_LOSS_WARN_DB),
@@ -682,7 +766,7 @@ fn mono_compat(s: &ReadinessStats) -> Finding {
         );
     }
     finding(
-        "mono_compat",
+        Check::MonoCompat,
         Severity::Ok,
         Some(loss),
         Some(MONO_LOSS_WARN_DB),
@@ -734,7 +818,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
     let Some([mud, harsh, sub]) = spectral_residuals(s) else {
         return vec![
             finding(
-                "low_end",
+                Check::LowEnd,
                 Severity::Info,
                 None,
                 None,
@@ -742,7 +826,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
                 "",
             ),
             finding(
-                "harshness",
+                Check::Harshness,
                 Severity::Info,
                 None,
                 None,
@@ -753,7 +837,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
     };
     let low_end = if mud >= SPECTRAL_EXCESS_WARN_DB {
         finding(
-            "low_end",
+            Check::LowEnd,
             Severity::Warn,
             Some(mud),
             Some(SPECTRAL_EXCESS_WARN_DB),
@@ -773,7 +857,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
             )
         };
         finding(
-            "low_end",
+            Check::LowEnd,
             Severity::Info,
             Some(sub),
             Some(SUB_BASS_DEVIATION_INFO_DB),
@@ -782,7 +866,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
         )
     } else {
         finding(
-            "low_end",
+            Check::LowEnd,
             Severity::Ok,
             Some(mud),
             Some(SPECTRAL_EXCESS_WARN_DB),
@@ -792,7 +876,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
     };
     let harshness = if harsh >= SPECTRAL_EXCESS_WARN_DB {
         finding(
-            "harshness",
+            Check::Harshness,
             Severity::Warn,
             Some(harsh),
             Some(SPECTRAL_EXCESS_WARN_DB),
@@ -801,7 +885,7 @@ fn spectral(s: &ReadinessStats) -> Vec<Finding> {
         )
     } else {
         finding(
-            "harshness",
+            Check::Harshness,
             Severity::Ok,
             Some(harsh),
             Some(SPECTRAL_EXCESS_WARN_DB),
@@ -818,7 +902,7 @@ fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
         if let Some(plr) = s.plr_db() {
             out.push(if plr < MIX_PLR_WARN_DB {
                 finding(
-                    "dynamics",
+                    Check::Dynamics,
                     Severity::Warn,
                     Some(plr),
                     Some(MIX_PLR_WARN_DB),
@@ -827,7 +911,7 @@ fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
                 )
             } else {
                 finding(
-                    "dynamics",
+                    Check::Dynamics,
                     Severity::Ok,
                     Some(plr),
                     Some(MIX_PLR_WARN_DB),
@@ -839,7 +923,7 @@ fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
     }
     if s.measured_s < LRA_MIN_S {
         out.push(finding(
-            "loudness_range",
+            Check::LoudnessRange,
             Severity::Info,
             s.loudness_range_lu,
             Some(LRA_MIN_S),
@@ -855,7 +939,7 @@ fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
             .is_some_and(|i| i > MIX_LOUDNESS_WARN_LUFS);
         out.push(if lra > LRA_WIDE_LU {
             finding(
-                "loudness_range",
+                Check::LoudnessRange,
                 Severity::Warn,
                 Some(lra),
                 Some(LRA_WIDE_LU),
@@ -864,7 +948,7 @@ fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
             )
         } else if lra < LRA_NARROW_LU && loud {
             finding(
-                "loudness_range",
+                Check::LoudnessRange,
                 Severity::Warn,
                 Some(lra),
                 Some(LRA_NARROW_LU),
@@ -873,7 +957,7 @@ fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
             )
         } else {
             finding(
-                "loudness_range",
+                Check::LoudnessRange,
                 Severity::Ok,
                 Some(lra),
                 Some(LRA_WIDE_LU),
@@ -892,7 +976,7 @@ fn dc_offset(s: &ReadinessStats) -> Finding {
         .fold(None, |a: Option<f64>, &v| Some(a.map_or(v, |w| w.max(v))));
     match worst {
         Some(dc) if dc >= DC_FAIL_DBFS => finding(
-            "dc_offset",
+            Check::DcOffset,
             Severity::Fail,
             Some(dc),
             Some(DC_FAIL_DBFS),
@@ -900,7 +984,7 @@ fn dc_offset(s: &ReadinessStats) -> Finding {
             "a constant offset eats headroom: find the source (a plug-in or interface) or high-pass at a few Hz",
         ),
         Some(dc) if dc >= DC_WARN_DBFS => finding(
-            "dc_offset",
+            Check::DcOffset,
             Severity::Warn,
             Some(dc),
             Some(DC_WARN_DBFS),
@@ -908,7 +992,7 @@ fn dc_offset(s: &ReadinessStats) -> Finding {
             "high-pass the offending track at a few Hz",
         ),
         other => finding(
-            "dc_offset",
+            Check::DcOffset,
             Severity::Ok,
             other,
             Some(DC_WARN_DBFS),
@@ -921,7 +1005,7 @@ fn dc_offset(s: &ReadinessStats) -> Finding {
 fn non_finite(s: &ReadinessStats) -> Finding {
     if s.non_finite_samples > 0 {
         finding(
-            "non_finite",
+            Check::NonFinite,
             Severity::Fail,
             Some(s.non_finite_samples as f64),
             Some(0.0),
@@ -933,7 +1017,7 @@ fn non_finite(s: &ReadinessStats) -> Finding {
         )
     } else {
         finding(
-            "non_finite",
+            Check::NonFinite,
             Severity::Ok,
             Some(0.0),
             Some(0.0),
@@ -946,7 +1030,7 @@ fn non_finite(s: &ReadinessStats) -> Finding {
 fn file_format(f: &FileFormat) -> Finding {
     if f.lossy {
         return finding(
-            "format",
+            Check::Format,
             Severity::Warn,
             f.bits_per_sample.map(f64::from),
             Some(MIN_INTEGER_BITS as f64),
@@ -956,7 +1040,7 @@ fn file_format(f: &FileFormat) -> Finding {
     }
     match f.bits_per_sample {
         Some(b) if !f.float && b < MIN_INTEGER_BITS => finding(
-            "format",
+            Check::Format,
             Severity::Warn,
             Some(b as f64),
             Some(MIN_INTEGER_BITS as f64),
@@ -964,7 +1048,7 @@ fn file_format(f: &FileFormat) -> Finding {
             "export 24-bit or 32-bit float WAV/AIFF so mastering keeps the resolution",
         ),
         bits => finding(
-            "format",
+            Check::Format,
             Severity::Ok,
             bits.map(f64::from),
             Some(MIN_INTEGER_BITS as f64),
@@ -1023,12 +1107,22 @@ mod tests {
 
     /// The severity of finding `id`; a missing finding fails the test (a deleted rule must not
     /// pass as "ok").
-    fn severity_of(r: &Report, id: &str) -> Severity {
+    fn severity_of(r: &Report, id: Check) -> Severity {
         r.findings
             .iter()
             .find(|f| f.id == id)
             .map(|f| f.severity)
-            .unwrap_or_else(|| panic!("no {id} finding in {:#?}", r.findings))
+            .unwrap_or_else(|| panic!("no {id:?} finding in {:#?}", r.findings))
+    }
+
+    #[test]
+    fn check_ids_and_titles_are_distinct() {
+        let ids: std::collections::HashSet<_> = Check::ALL.iter().map(|c| c.id()).collect();
+        let titles: std::collections::HashSet<_> = Check::ALL.iter().map(|c| c.title()).collect();
+        assert_eq!((ids.len(), titles.len()), (Check::ALL.len(), Check::ALL.len()));
+        // Every check a full report can raise is in ALL.
+        let r = evaluate(&base(), Profile::Mix, &platforms::PLATFORMS[0], None);
+        assert!(r.findings.iter().all(|f| Check::ALL.contains(&f.id)));
     }
 
     #[test]
@@ -1052,7 +1146,7 @@ mod tests {
                 ..base()
             };
             let r = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
-            assert_eq!(severity_of(&r, "headroom"), sev, "{tp}");
+            assert_eq!(severity_of(&r, Check::Headroom), sev, "{tp}");
         }
         let s = ReadinessStats {
             true_peak_dbtp: Some(-1.5),
@@ -1066,14 +1160,14 @@ mod tests {
             platforms::platform("spotify").expect("known"),
             None,
         );
-        assert_eq!(severity_of(&r, "headroom"), Severity::Fail);
+        assert_eq!(severity_of(&r, Check::Headroom), Severity::Fail);
         let r = evaluate(
             &s,
             Profile::Master,
             platforms::platform("apple_music").expect("known"),
             None,
         );
-        assert_eq!(severity_of(&r, "headroom"), Severity::Ok);
+        assert_eq!(severity_of(&r, Check::Headroom), Severity::Ok);
     }
 
     #[test]
@@ -1102,7 +1196,7 @@ mod tests {
         let clip = r
             .findings
             .iter()
-            .find(|f| f.id == "clipping")
+            .find(|f| f.id == Check::Clipping)
             .expect("clipping finding");
         assert!(
             clip.message.contains("1.50 s") && clip.message.contains("80.25 s"),
@@ -1116,7 +1210,7 @@ mod tests {
         assert_eq!(
             severity_of(
                 &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "non_finite"
+                Check::NonFinite
             ),
             Severity::Fail
         );
@@ -1132,9 +1226,9 @@ mod tests {
         s.integrated_lufs = Some(-7.0);
         assert!(s.pinned_fraction().expect("enough windows") > 0.7);
         let r = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
-        assert_eq!(severity_of(&r, "limiting"), Severity::Fail);
+        assert_eq!(severity_of(&r, Check::Limiting), Severity::Fail);
         let r = evaluate(&s, Profile::Master, &platforms::PLATFORMS[0], None);
-        assert_eq!(severity_of(&r, "limiting"), Severity::Info);
+        assert_eq!(severity_of(&r, Check::Limiting), Severity::Info);
         assert!(base().pinned_fraction().expect("enough windows") < 0.05);
     }
 
@@ -1145,7 +1239,7 @@ mod tests {
             let f = r
                 .findings
                 .iter()
-                .find(|f| f.id == "mono_compat")
+                .find(|f| f.id == Check::MonoCompat)
                 .expect("mono_compat is always judged")
                 .clone();
             (f.severity, f.message)
@@ -1212,7 +1306,7 @@ mod tests {
         assert_eq!(
             severity_of(
                 &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "low_end"
+                Check::LowEnd
             ),
             Severity::Warn
         );
@@ -1225,7 +1319,7 @@ mod tests {
         assert_eq!(
             severity_of(
                 &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "harshness"
+                Check::Harshness
             ),
             Severity::Warn
         );
@@ -1240,7 +1334,7 @@ mod tests {
             lossy: false,
         };
         let r = evaluate(&base(), Profile::Mix, &platforms::PLATFORMS[0], Some(&f16));
-        assert_eq!(severity_of(&r, "format"), Severity::Warn);
+        assert_eq!(severity_of(&r, Check::Format), Severity::Warn);
         let f32f = FileFormat {
             codec: "pcm_f32le".into(),
             bits_per_sample: Some(32),
@@ -1248,7 +1342,7 @@ mod tests {
             lossy: false,
         };
         let r = evaluate(&base(), Profile::Mix, &platforms::PLATFORMS[0], Some(&f32f));
-        assert_eq!(severity_of(&r, "format"), Severity::Ok);
+        assert_eq!(severity_of(&r, Check::Format), Severity::Ok);
     }
 
     #[test]
@@ -1258,7 +1352,7 @@ mod tests {
         assert_eq!(
             severity_of(
                 &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "dc_offset"
+                Check::DcOffset
             ),
             Severity::Fail
         );
@@ -1266,7 +1360,7 @@ mod tests {
         assert_eq!(
             severity_of(
                 &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "dc_offset"
+                Check::DcOffset
             ),
             Severity::Warn
         );
@@ -1275,18 +1369,18 @@ mod tests {
         assert_eq!(
             severity_of(
                 &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "loudness_range"
+                Check::LoudnessRange
             ),
             Severity::Warn
         );
         s.measured_s = 30.0;
         let r = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
-        assert_eq!(severity_of(&r, "loudness_range"), Severity::Info);
+        assert_eq!(severity_of(&r, Check::LoudnessRange), Severity::Info);
         s.true_peak_dbtp = Some(-12.0);
         assert_eq!(
             severity_of(
                 &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-                "dynamics"
+                Check::Dynamics
             ),
             Severity::Warn
         );

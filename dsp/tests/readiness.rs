@@ -2,7 +2,7 @@
 
 use preflight_dsp::mixes::{self, clean_mix};
 use preflight_dsp::platforms::{platform, PLATFORMS};
-use preflight_dsp::readiness::{evaluate, Profile, Report, Severity, Verdict};
+use preflight_dsp::readiness::{evaluate, Check, Profile, Report, Severity, Verdict};
 use preflight_dsp::{ChannelLayout, Meter, MeterConfig};
 
 const RATE: u32 = 48_000;
@@ -18,18 +18,26 @@ fn judge(signal: &[Vec<f32>], profile: Profile) -> Report {
     evaluate(&stats, profile, &PLATFORMS[0], None)
 }
 
-fn severity(r: &Report, id: &str) -> Severity {
+fn severity(r: &Report, id: Check) -> Severity {
     r.findings
         .iter()
         .find(|f| f.id == id)
-        .unwrap_or_else(|| panic!("no {id} finding in {:#?}", r.findings))
+        .unwrap_or_else(|| panic!("no {id:?} finding in {:#?}", r.findings))
         .severity
 }
 
 fn describe(r: &Report) -> String {
     r.findings
         .iter()
-        .map(|f| format!("{} {:?} {:?}: {}", f.id, f.severity, f.value, f.message))
+        .map(|f| {
+            format!(
+                "{} {:?} {:?}: {}",
+                f.id.id(),
+                f.severity,
+                f.value,
+                f.message
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -41,16 +49,20 @@ fn clean_mix_near_minus_4_5_dbtp_is_ready() {
     println!("{}", describe(&r));
     assert_eq!(r.verdict, Verdict::Ready, "{}", describe(&r));
     for id in [
-        "headroom",
-        "clipping",
-        "limiting",
-        "mix_loudness",
-        "mono_compat",
-        "low_end",
-        "harshness",
-        "dc_offset",
+        Check::Headroom,
+        Check::Clipping,
+        Check::Limiting,
+        Check::MixLoudness,
+        Check::MonoCompat,
+        Check::LowEnd,
+        Check::Harshness,
+        Check::DcOffset,
     ] {
-        assert!(severity(&r, id) <= Severity::Info, "{id}: {}", describe(&r));
+        assert!(
+            severity(&r, id) <= Severity::Info,
+            "{id:?}: {}",
+            describe(&r)
+        );
     }
 }
 
@@ -59,7 +71,12 @@ fn six_db_hotter_fails_headroom() {
     let mut mix = clean_mix(RATE, SECONDS, 1);
     mixes::gain(&mut mix, 6.0);
     let r = judge(&mix, Profile::Mix);
-    assert_eq!(severity(&r, "headroom"), Severity::Fail, "{}", describe(&r));
+    assert_eq!(
+        severity(&r, Check::Headroom),
+        Severity::Fail,
+        "{}",
+        describe(&r)
+    );
     assert_eq!(r.verdict, Verdict::NotReady);
 }
 
@@ -71,13 +88,13 @@ fn brickwall_limiter_trips_limiting() {
     let r = judge(&mix, Profile::Mix);
     println!("{}", describe(&r));
     assert!(
-        severity(&r, "limiting") >= Severity::Warn,
+        severity(&r, Check::Limiting) >= Severity::Warn,
         "{}",
         describe(&r)
     );
     // The same master judged as a master: limiting is expected there.
     let m = judge(&mix, Profile::Master);
-    assert_eq!(severity(&m, "limiting"), Severity::Info);
+    assert_eq!(severity(&m, Check::Limiting), Severity::Info);
 }
 
 #[test]
@@ -86,7 +103,7 @@ fn polarity_inverted_channels_fail_mono_compat() {
     mixes::invert_right_from_left(&mut mix);
     let r = judge(&mix, Profile::Mix);
     assert_eq!(
-        severity(&r, "mono_compat"),
+        severity(&r, Check::MonoCompat),
         Severity::Fail,
         "{}",
         describe(&r)
@@ -102,7 +119,7 @@ fn uncorrelated_channels_are_wide_not_out_of_phase() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.id == "mono_compat")
+        .find(|f| f.id == Check::MonoCompat)
         .expect("mono_compat is judged");
     assert_eq!(f.severity, Severity::Warn, "{}", describe(&r));
     let loss = f.value.expect("a mono-downmix loss");
@@ -118,7 +135,12 @@ fn bell_at_300_hz_trips_low_end() {
     mixes::normalise_peak(&mut mix, -4.7);
     let r = judge(&mix, Profile::Mix);
     println!("{}", describe(&r));
-    assert_eq!(severity(&r, "low_end"), Severity::Warn, "{}", describe(&r));
+    assert_eq!(
+        severity(&r, Check::LowEnd),
+        Severity::Warn,
+        "{}",
+        describe(&r)
+    );
 }
 
 #[test]
@@ -129,7 +151,7 @@ fn bump_at_3_khz_trips_harshness() {
     let r = judge(&mix, Profile::Mix);
     println!("{}", describe(&r));
     assert_eq!(
-        severity(&r, "harshness"),
+        severity(&r, Check::Harshness),
         Severity::Warn,
         "{}",
         describe(&r)
@@ -142,7 +164,7 @@ fn dc_offset_trips_dc_offset() {
     mixes::add_dc(&mut mix, 0.005);
     let r = judge(&mix, Profile::Mix);
     assert!(
-        severity(&r, "dc_offset") >= Severity::Warn,
+        severity(&r, Check::DcOffset) >= Severity::Warn,
         "{}",
         describe(&r)
     );
@@ -164,6 +186,11 @@ fn master_profile_checks_the_platform_ceiling() {
         platform("spotify").expect("known"),
         None,
     );
-    assert_eq!(severity(&r, "headroom"), Severity::Fail, "{}", describe(&r));
-    assert!(r.findings.iter().all(|f| f.id != "mix_loudness"));
+    assert_eq!(
+        severity(&r, Check::Headroom),
+        Severity::Fail,
+        "{}",
+        describe(&r)
+    );
+    assert!(r.findings.iter().all(|f| f.id != Check::MixLoudness));
 }

@@ -464,6 +464,7 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use preflight_dsp::readiness::Check;
 
     fn snapshot_with_peak(peak_dbtp: Option<f32>) -> Snapshot {
         let mut s = Snapshot {
@@ -602,14 +603,14 @@ mod tests {
         m.update(Snapshot::default());
         let report = m.report().expect("report after the first snapshot");
         assert_eq!(report.profile, Profile::Mix);
-        assert!(report.findings.iter().any(|f| f.id == "mix_loudness"));
+        assert!(report.findings.iter().any(|f| f.id == Check::MixLoudness));
 
         let apple = preflight_dsp::platforms::platform("apple_music").expect("known");
         m.set_target(Profile::Master, apple);
         let report = m.report().expect("report");
         assert_eq!(report.profile, Profile::Master);
         assert_eq!(report.platform.id, "apple_music");
-        assert!(report.findings.iter().all(|f| f.id != "mix_loudness"));
+        assert!(report.findings.iter().all(|f| f.id != Check::MixLoudness));
 
         // Within one refresh period the report stays the one already built.
         let mut loud = Snapshot::default();

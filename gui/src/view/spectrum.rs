@@ -6,7 +6,7 @@
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{pos2, vec2, Align, Align2, Color32, Layout, Rect, RichText, Sense, Shape, Stroke, Ui};
 use preflight_dsp::readiness::{
-    Severity, HARSH_BAND_HZ, MUD_BAND_HZ, REFERENCE_TILT_DB_PER_OCTAVE,
+    Check, Severity, HARSH_BAND_HZ, MUD_BAND_HZ, REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::spectrum::fft_len;
 use preflight_dsp::{band_centers_hz, BAND_COUNT};
@@ -147,8 +147,8 @@ fn plot(ui: &Ui, view: &View, rect: Rect, slope: f32) {
     // Problem regions, only when their check warns.
     if let Some(report) = view.model.report() {
         for (id, (lo, hi), word) in [
-            ("low_end", MUD_BAND_HZ, "⚠ MUD"),
-            ("harshness", HARSH_BAND_HZ, "⚠ HARSH"),
+            (Check::LowEnd, MUD_BAND_HZ, "⚠ MUD"),
+            (Check::Harshness, HARSH_BAND_HZ, "⚠ HARSH"),
         ] {
             let flagged = report
                 .findings

@@ -6,7 +6,7 @@ use egui::collapsing_header::{paint_default_icon, CollapsingState};
 use egui::text::LayoutJob;
 use egui::{vec2, Align, Label, Layout, RichText, Sense, TextFormat, Ui, UiBuilder};
 use preflight_dsp::readiness::{
-    Finding, Profile, Report, Severity, Verdict, LRA_MIN_S, MIN_MEASURED_S,
+    Check, Finding, Profile, Report, Severity, Verdict, LRA_MIN_S, MIN_MEASURED_S,
 };
 
 use super::View;
@@ -223,7 +223,7 @@ fn headline(ui: &Ui, finding: &Finding) -> LayoutJob {
         TextFormat::simple(font.clone(), theme::severity_color(finding.severity)),
     );
     // "DC offset — DC offset -59.8 dBFS" says it twice: the message alone is enough then.
-    let title = check_title(finding.id);
+    let title = finding.id.title();
     let repeats = finding
         .message
         .to_lowercase()
@@ -291,25 +291,6 @@ fn others(ui: &mut Ui, report: &Report) {
         });
 }
 
-/// Readable name of a check.
-pub(crate) fn check_title(id: &str) -> &str {
-    match id {
-        "headroom" => "Headroom",
-        "clipping" => "Clipping",
-        "limiting" => "Bus limiting",
-        "mix_loudness" => "Mix loudness",
-        "mono_compat" => "Mono compatibility",
-        "low_end" => "Low end",
-        "harshness" => "Harshness",
-        "dynamics" => "Dynamics",
-        "loudness_range" => "Loudness range",
-        "dc_offset" => "DC offset",
-        "non_finite" => "Invalid samples",
-        "format" => "File format",
-        other => other,
-    }
-}
-
 /// What a finding measured and what it was held against, in the check's own units.
 pub(crate) fn measured_vs_threshold(f: &Finding) -> String {
     let v = f.value.map(|v| v as f32);
@@ -317,50 +298,46 @@ pub(crate) fn measured_vs_threshold(f: &Finding) -> String {
     let dash = || NO_VALUE.to_owned();
     let count = |x: Option<f32>| x.map_or_else(dash, |x| format!("{x:.0}"));
     let (measured, threshold) = match f.id {
-        "headroom" => (format_db(v, "dBTP"), format_db(t, "dBTP")),
-        "clipping" => (
+        Check::Headroom => (format_db(v, "dBTP"), format_db(t, "dBTP")),
+        Check::Clipping => (
             format!("{} clipped samples or overs", count(v)),
             "none at or above 0 dBFS / 0 dBTP".to_owned(),
         ),
-        "limiting" => (
+        Check::Limiting => (
             v.map_or_else(dash, |x| {
                 format!("{:.0} % of loud windows at the top", x * 100.0)
             }),
             t.map_or_else(dash, |x| format!("{:.0} %", x * 100.0)),
         ),
-        "mix_loudness" => (
+        Check::MixLoudness => (
             v.map_or_else(dash, |x| format!("{x:.1} LUFS")),
             t.map_or_else(dash, |x| format!("{x:.1} LUFS")),
         ),
-        "mono_compat" => (
+        Check::MonoCompat => (
             v.map_or_else(dash, |x| format!("{x:.1} dB quieter in mono")),
             t.map_or_else(dash, |x| format!("{x:.1} dB")),
         ),
-        "low_end" | "harshness" => (
+        Check::LowEnd | Check::Harshness => (
             format!("{} against the tilt", format_db(v, "dB")),
             format_db(t, "dB"),
         ),
-        "dynamics" => (
+        Check::Dynamics => (
             v.map_or_else(dash, |x| format!("PLR {x:.1} dB")),
             t.map_or_else(dash, |x| format!("{x:.1} dB")),
         ),
-        "loudness_range" if f.threshold == Some(LRA_MIN_S) => (
+        Check::LoudnessRange if f.threshold == Some(LRA_MIN_S) => (
             v.map_or_else(dash, |x| format!("{x:.1} LU (not settled)")),
             format!("{LRA_MIN_S:.0} s of audio"),
         ),
-        "loudness_range" => (
+        Check::LoudnessRange => (
             v.map_or_else(dash, |x| format!("{x:.1} LU")),
             t.map_or_else(dash, |x| format!("{x:.1} LU")),
         ),
-        "dc_offset" => (format_db(v, "dBFS"), format_db(t, "dBFS")),
-        "non_finite" => (format!("{} samples", count(v)), "none".to_owned()),
-        "format" => (
+        Check::DcOffset => (format_db(v, "dBFS"), format_db(t, "dBFS")),
+        Check::NonFinite => (format!("{} samples", count(v)), "none".to_owned()),
+        Check::Format => (
             v.map_or_else(dash, |x| format!("{x:.0}-bit")),
             t.map_or_else(dash, |x| format!("{x:.0}-bit")),
-        ),
-        _ => (
-            v.map_or_else(dash, |x| format!("{x:.2}")),
-            t.map_or_else(dash, |x| format!("{x:.2}")),
         ),
     };
     format!("measured {measured}   ·   threshold {threshold}")
@@ -370,7 +347,7 @@ pub(crate) fn measured_vs_threshold(f: &Finding) -> String {
 mod tests {
     use super::*;
 
-    fn finding(id: &'static str, value: Option<f64>, threshold: Option<f64>) -> Finding {
+    fn finding(id: Check, value: Option<f64>, threshold: Option<f64>) -> Finding {
         Finding {
             id,
             severity: Severity::Warn,
@@ -384,21 +361,21 @@ mod tests {
     #[test]
     fn values_are_written_in_each_checks_units() {
         assert_eq!(
-            measured_vs_threshold(&finding("headroom", Some(-0.44), Some(-1.0))),
+            measured_vs_threshold(&finding(Check::Headroom, Some(-0.44), Some(-1.0))),
             "measured -0.4 dBTP   ·   threshold -1.0 dBTP"
         );
         assert_eq!(
-            measured_vs_threshold(&finding("limiting", Some(0.42), Some(0.1))),
+            measured_vs_threshold(&finding(Check::Limiting, Some(0.42), Some(0.1))),
             "measured 42 % of loud windows at the top   ·   threshold 10 %"
         );
         assert_eq!(
-            measured_vs_threshold(&finding("mono_compat", Some(9.5), Some(6.0))),
+            measured_vs_threshold(&finding(Check::MonoCompat, Some(9.5), Some(6.0))),
             "measured 9.5 dB quieter in mono   ·   threshold 6.0 dB"
         );
         assert!(
-            measured_vs_threshold(&finding("loudness_range", None, Some(LRA_MIN_S)))
+            measured_vs_threshold(&finding(Check::LoudnessRange, None, Some(LRA_MIN_S)))
                 .ends_with("threshold 60 s of audio")
         );
-        assert_eq!(check_title("mono_compat"), "Mono compatibility");
+        assert_eq!(Check::MonoCompat.title(), "Mono compatibility");
     }
 }
