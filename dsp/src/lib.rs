@@ -22,6 +22,7 @@ pub mod readiness;
 pub mod signals;
 pub mod snapshot;
 pub mod spectrum;
+pub mod stats;
 pub mod true_peak;
 pub mod units;
 

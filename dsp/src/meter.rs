@@ -18,9 +18,9 @@ use crate::gating::ABSOLUTE_GATE_LUFS;
 use crate::k_weighting::{Biquad, BiquadState, KWeighting};
 use crate::kernels::{sanitise_with, stereo_pass, ChunkStats, Simd, StereoFilters, StereoState};
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
-use crate::readiness::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
 use crate::snapshot::{Snapshot, SpectrumBand, Summary, SCOPE_POINTS};
 use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
+use crate::stats::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
 use crate::true_peak::{TruePeak, MAX_TAPS};
 use crate::units::{
     amplitude_to_db, db_to_amplitude, lufs_to_power, power_ratio_db, power_to_lufs,

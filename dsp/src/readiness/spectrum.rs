@@ -1,0 +1,128 @@
+//! Spectral checks: build-up in the mud (200-500 Hz) and harshness (2-5 kHz) regions, and the
+//! sub-bass, each against the tilt of a typical mix.
+
+use super::thresholds::*;
+use super::{finding, Check, Finding, Severity};
+use crate::spectrum::band_centers_hz;
+use crate::stats::ReadinessStats;
+
+/// Band levels measured against the tilt of a typical mix: each band is raised by
+/// [`REFERENCE_TILT_DB_PER_OCTAVE`] per octave above 1 kHz (so a balanced mix reads flat, as on the
+/// editor's spectrum) and compared with the median of those levels over [`REFERENCE_RANGE_HZ`].
+/// Returns the mean excess in the mud, harshness and sub-bass regions.
+pub(super) fn spectral_residuals(s: &ReadinessStats) -> Option<[f64; 3]> {
+    let centres = band_centers_hz();
+    let in_range = |f: f64, (lo, hi): (f64, f64)| f >= lo && f <= hi;
+    let corrected: Vec<(f64, f64)> = centres
+        .iter()
+        .zip(s.spectrum_db)
+        .filter_map(|(&f, db)| {
+            db.map(|d| (f, d + REFERENCE_TILT_DB_PER_OCTAVE * (f / 1000.0).log2()))
+        })
+        .collect();
+    let mut reference: Vec<f64> = corrected
+        .iter()
+        .filter(|(f, _)| in_range(*f, REFERENCE_RANGE_HZ))
+        .map(|&(_, d)| d)
+        .collect();
+    if reference.len() < 8 {
+        return None;
+    }
+    reference.sort_by(f64::total_cmp);
+    let median = reference[reference.len() / 2];
+    let region = |r: (f64, f64)| -> Option<f64> {
+        let v: Vec<f64> = corrected
+            .iter()
+            .filter(|(f, _)| in_range(*f, r))
+            .map(|&(_, d)| d - median)
+            .collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    Some([
+        region(MUD_BAND_HZ)?,
+        region(HARSH_BAND_HZ)?,
+        region(SUB_BASS_HZ).unwrap_or(0.0),
+    ])
+}
+
+pub(super) fn spectral(s: &ReadinessStats) -> Vec<Finding> {
+    let Some([mud, harsh, sub]) = spectral_residuals(s) else {
+        return vec![
+            finding(
+                Check::LowEnd,
+                Severity::Info,
+                None,
+                None,
+                "no spectrum yet".into(),
+                "",
+            ),
+            finding(
+                Check::Harshness,
+                Severity::Info,
+                None,
+                None,
+                "no spectrum yet".into(),
+                "",
+            ),
+        ];
+    };
+    let low_end = if mud >= SPECTRAL_EXCESS_WARN_DB {
+        finding(
+            Check::LowEnd,
+            Severity::Warn,
+            Some(mud),
+            Some(SPECTRAL_EXCESS_WARN_DB),
+            format!("{mud:.1} dB build-up in 200-500 Hz (mud) over a balanced mix's tilt"),
+            "find the tracks that pile up in 200-500 Hz (guitars, keys, pads, vocals' low end) and cut there with EQ",
+        )
+    } else if sub.abs() >= SUB_BASS_DEVIATION_INFO_DB {
+        let (what, advice) = if sub > 0.0 {
+            (
+                "excess",
+                "check the sub-bass on full-range monitors: it eats headroom",
+            )
+        } else {
+            (
+                "little",
+                "fine for some styles; check on full-range monitors",
+            )
+        };
+        finding(
+            Check::LowEnd,
+            Severity::Info,
+            Some(sub),
+            Some(SUB_BASS_DEVIATION_INFO_DB),
+            format!("{what} sub-bass below 60 Hz ({sub:+.1} dB against the tilt)"),
+            advice,
+        )
+    } else {
+        finding(
+            Check::LowEnd,
+            Severity::Ok,
+            Some(mud),
+            Some(SPECTRAL_EXCESS_WARN_DB),
+            format!("200-500 Hz {mud:+.1} dB against the tilt"),
+            "",
+        )
+    };
+    let harshness = if harsh >= SPECTRAL_EXCESS_WARN_DB {
+        finding(
+            Check::Harshness,
+            Severity::Warn,
+            Some(harsh),
+            Some(SPECTRAL_EXCESS_WARN_DB),
+            format!("{harsh:.1} dB excess in 2-5 kHz over a balanced mix's tilt: may sound harsh"),
+            "look for resonances in 2-5 kHz (vocals, guitars, cymbals) and tame them with EQ or a de-esser",
+        )
+    } else {
+        finding(
+            Check::Harshness,
+            Severity::Ok,
+            Some(harsh),
+            Some(SPECTRAL_EXCESS_WARN_DB),
+            format!("2-5 kHz {harsh:+.1} dB against the tilt"),
+            "",
+        )
+    };
+    vec![low_end, harshness]
+}
