@@ -71,7 +71,9 @@ pub(super) fn file_format(f: &FileFormat) -> Finding {
             f.bits_per_sample.map(f64::from),
             Some(MIN_INTEGER_BITS as f64),
             format!("lossy source ({})", f.codec),
-            "export uncompressed WAV or AIFF at 24-bit or 32-bit float for mastering",
+            &format!(
+                "export uncompressed WAV or AIFF at {MIN_INTEGER_BITS}-bit or 32-bit float for mastering"
+            ),
         );
     }
     match f.bits_per_sample {
@@ -81,7 +83,9 @@ pub(super) fn file_format(f: &FileFormat) -> Finding {
             Some(b as f64),
             Some(MIN_INTEGER_BITS as f64),
             format!("{b}-bit file"),
-            "export 24-bit or 32-bit float WAV/AIFF so mastering keeps the resolution",
+            &format!(
+                "export {MIN_INTEGER_BITS}-bit or 32-bit float WAV/AIFF so mastering keeps the resolution"
+            ),
         ),
         bits => finding(
             Check::Format,

@@ -23,7 +23,9 @@ pub(super) fn mix_loudness(s: &ReadinessStats) -> Finding {
             Some(i),
             Some(MIX_LOUDNESS_WARN_LUFS),
             format!("integrated {i:.1} LUFS is master-loud for a mix"),
-            "a mix this loud usually means bus limiting or clipping: aim for about -23 to -18 LUFS and let mastering add level",
+            &format!(
+                "a mix this loud usually means bus limiting or clipping: aim for about {MIX_LOUDNESS_MIN_LUFS:.0} to {MIX_LOUDNESS_MAX_LUFS:.0} LUFS and let mastering add level"
+            ),
         )
     } else if i > MIX_LOUDNESS_MAX_LUFS {
         finding(
@@ -31,7 +33,9 @@ pub(super) fn mix_loudness(s: &ReadinessStats) -> Finding {
             Severity::Info,
             Some(i),
             Some(MIX_LOUDNESS_MAX_LUFS),
-            format!("integrated {i:.1} LUFS, a little above the usual -23..-18 LUFS"),
+            format!(
+                "integrated {i:.1} LUFS, a little above the usual {MIX_LOUDNESS_MIN_LUFS:.0}..{MIX_LOUDNESS_MAX_LUFS:.0} LUFS"
+            ),
             "fine if the peaks still have headroom",
         )
     } else if i < MIX_LOUDNESS_QUIET_LUFS {

@@ -56,7 +56,7 @@ pub(super) fn headroom(
                     Some(MIX_PEAK_FAIL_DBTP),
                     format!("true peak {tp:.1} dBTP leaves no headroom for mastering"),
                     &format!(
-                        "pull the master fader down about {pull:.0} dB so peaks sit between -6 and -3 dBFS"
+                        "pull the master fader down about {pull:.0} dB so peaks sit between {MIX_PEAK_MIN_DBTP:.0} and {MIX_PEAK_MAX_DBTP:.0} dBTP"
                     ),
                 )
             } else if tp > MIX_PEAK_MAX_DBTP {
@@ -68,7 +68,7 @@ pub(super) fn headroom(
                     Some(MIX_PEAK_MAX_DBTP),
                     format!("true peak {tp:.1} dBTP: little headroom"),
                     &format!(
-                        "pull the master fader down about {pull:.0} dB so peaks sit between -6 and -3 dBFS"
+                        "pull the master fader down about {pull:.0} dB so peaks sit between {MIX_PEAK_MIN_DBTP:.0} and {MIX_PEAK_MAX_DBTP:.0} dBTP"
                     ),
                 )
             } else if tp < MIX_PEAK_MIN_DBTP {
@@ -78,7 +78,9 @@ pub(super) fn headroom(
                     Some(tp),
                     Some(MIX_PEAK_MIN_DBTP),
                     format!("true peak {tp:.1} dBTP: more headroom than needed"),
-                    "fine for mastering; you may raise the mix so peaks reach -6 to -3 dBFS",
+                    &format!(
+                        "fine for mastering; you may raise the mix so peaks reach {MIX_PEAK_MIN_DBTP:.0} to {MIX_PEAK_MAX_DBTP:.0} dBTP"
+                    ),
                 )
             } else {
                 finding(
@@ -86,7 +88,9 @@ pub(super) fn headroom(
                     Severity::Ok,
                     Some(tp),
                     Some(MIX_PEAK_MAX_DBTP),
-                    format!("true peak {tp:.1} dBTP, within -6..-3 dBTP"),
+                    format!(
+                        "true peak {tp:.1} dBTP, within {MIX_PEAK_MIN_DBTP:.0}..{MIX_PEAK_MAX_DBTP:.0} dBTP"
+                    ),
                     "",
                 )
             }
@@ -149,7 +153,7 @@ pub(super) fn clipping(s: &ReadinessStats) -> Finding {
         Some(count as f64),
         Some(CLIP_DBFS),
         format!(
-            "{} samples at or above 0 dBFS and {} oversampled values above 0 dBTP{when}",
+            "{} samples at or above {CLIP_DBFS:.0} dBFS and {} oversampled values above {CLIP_DBFS:.0} dBTP{when}",
             s.clipped_samples, s.true_peak_overs_0db
         ),
         "clipping cannot be undone in mastering: lower the master fader or the offending tracks and bounce again",

@@ -6,6 +6,15 @@ use super::{finding, Check, Finding, Severity};
 use crate::spectrum::band_centers_hz;
 use crate::stats::ReadinessStats;
 
+/// A frequency region as the messages write it: "200-500 Hz", "2-5 kHz".
+fn band_label((lo, hi): (f64, f64)) -> String {
+    if lo >= 1_000.0 {
+        format!("{}-{} kHz", lo / 1_000.0, hi / 1_000.0)
+    } else {
+        format!("{lo}-{hi} Hz")
+    }
+}
+
 /// Band levels measured against the tilt of a typical mix: each band is raised by
 /// [`REFERENCE_TILT_DB_PER_OCTAVE`] per octave above 1 kHz (so a balanced mix reads flat, as on the
 /// editor's spectrum) and compared with the median of those levels over [`REFERENCE_RANGE_HZ`].
@@ -72,8 +81,11 @@ pub(super) fn spectral(s: &ReadinessStats) -> Vec<Finding> {
             Severity::Warn,
             Some(mud),
             Some(SPECTRAL_EXCESS_WARN_DB),
-            format!("{mud:.1} dB build-up in 200-500 Hz (mud) over a balanced mix's tilt"),
-            "find the tracks that pile up in 200-500 Hz (guitars, keys, pads, vocals' low end) and cut there with EQ",
+            format!("{mud:.1} dB build-up in {} (mud) over a balanced mix's tilt", band_label(MUD_BAND_HZ)),
+            &format!(
+                "find the tracks that pile up in {} (guitars, keys, pads, vocals' low end) and cut there with EQ",
+                band_label(MUD_BAND_HZ)
+            ),
         )
     } else if sub.abs() >= SUB_BASS_DEVIATION_INFO_DB {
         let (what, advice) = if sub > 0.0 {
@@ -92,7 +104,10 @@ pub(super) fn spectral(s: &ReadinessStats) -> Vec<Finding> {
             Severity::Info,
             Some(sub),
             Some(SUB_BASS_DEVIATION_INFO_DB),
-            format!("{what} sub-bass below 60 Hz ({sub:+.1} dB against the tilt)"),
+            format!(
+                "{what} sub-bass below {} Hz ({sub:+.1} dB against the tilt)",
+                SUB_BASS_HZ.1
+            ),
             advice,
         )
     } else {
@@ -101,7 +116,7 @@ pub(super) fn spectral(s: &ReadinessStats) -> Vec<Finding> {
             Severity::Ok,
             Some(mud),
             Some(SPECTRAL_EXCESS_WARN_DB),
-            format!("200-500 Hz {mud:+.1} dB against the tilt"),
+            format!("{} {mud:+.1} dB against the tilt", band_label(MUD_BAND_HZ)),
             "",
         )
     };
@@ -111,8 +126,14 @@ pub(super) fn spectral(s: &ReadinessStats) -> Vec<Finding> {
             Severity::Warn,
             Some(harsh),
             Some(SPECTRAL_EXCESS_WARN_DB),
-            format!("{harsh:.1} dB excess in 2-5 kHz over a balanced mix's tilt: may sound harsh"),
-            "look for resonances in 2-5 kHz (vocals, guitars, cymbals) and tame them with EQ or a de-esser",
+            format!(
+                "{harsh:.1} dB excess in {} over a balanced mix's tilt: may sound harsh",
+                band_label(HARSH_BAND_HZ)
+            ),
+            &format!(
+                "look for resonances in {} (vocals, guitars, cymbals) and tame them with EQ or a de-esser",
+                band_label(HARSH_BAND_HZ)
+            ),
         )
     } else {
         finding(
@@ -120,7 +141,10 @@ pub(super) fn spectral(s: &ReadinessStats) -> Vec<Finding> {
             Severity::Ok,
             Some(harsh),
             Some(SPECTRAL_EXCESS_WARN_DB),
-            format!("2-5 kHz {harsh:+.1} dB against the tilt"),
+            format!(
+                "{} {harsh:+.1} dB against the tilt",
+                band_label(HARSH_BAND_HZ)
+            ),
             "",
         )
     };

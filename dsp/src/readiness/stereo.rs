@@ -2,6 +2,7 @@
 
 use super::thresholds::*;
 use super::{finding, Check, Finding, Severity};
+use crate::correlation::LOW_BAND_HZ;
 use crate::stats::ReadinessStats;
 
 /// The correlation at which two channels of equal level lose `mono_loss_db` in a mono downmix:
@@ -89,9 +90,11 @@ pub(super) fn mono_compat(s: &ReadinessStats) -> Finding {
             Some(lo),
             Some(LOW_BAND_MONO_LOSS_WARN_DB),
             format!(
-                "bass below 150 Hz is not mono: {lo:.1} dB quieter in mono (correlation {lo_c:+.2})"
+                "bass below {LOW_BAND_HZ} Hz is not mono: {lo:.1} dB quieter in mono (correlation {lo_c:+.2})"
             ),
-            "keep kick and bass centred: narrow or mono the low end below about 150 Hz",
+            &format!(
+                "keep kick and bass centred: narrow or mono the low end below about {LOW_BAND_HZ} Hz"
+            ),
         );
     }
     finding(
