@@ -14,13 +14,15 @@
 
 use crate::correlation::{decay_per_step, CorrelationSums, LOW_BAND_HZ};
 use crate::gating::LoudnessHistogram;
-use crate::gating::ABSOLUTE_GATE_LUFS;
+use crate::gating::{ABSOLUTE_GATE_LUFS, INTEGRATED_RELATIVE_GATE_LU};
 use crate::k_weighting::{Biquad, BiquadState, KWeighting};
 use crate::kernels::{sanitise_with, stereo_pass, ChunkStats, Simd, StereoFilters, StereoState};
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
 use crate::snapshot::{Snapshot, SpectrumBand, Summary, SCOPE_POINTS};
 use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
-use crate::stats::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
+use crate::stats::{
+    ReadinessStats, CLIP_DBFS, LRA_MIN_S, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP,
+};
 use crate::true_peak::{TruePeak, MAX_TAPS};
 use crate::units::{
     amplitude_to_db, db_to_amplitude, lufs_to_power, power_ratio_db, power_to_lufs,
@@ -38,8 +40,6 @@ pub const MOMENTARY_SUBBLOCKS: usize = 40;
 pub const SHORT_TERM_SUBBLOCKS: usize = 300;
 /// Sub-blocks between gating blocks and loudness-range values (100 ms).
 pub const HOP_SUBBLOCKS: u64 = 10;
-/// Measured time after which the loudness range is considered meaningful (Tech 3342).
-pub const LRA_STABLE_S: f64 = 60.0;
 /// Bins (1 LU wide, from -70 LUFS) that sort correlation sums by the loudness of their block.
 const LOUD_CORRELATION_BINS: usize = 100;
 /// Frames handled in one internal pass (bounded work between sub-block boundaries).
@@ -135,6 +135,8 @@ pub struct Meter {
     true_peak: TruePeak,
     simd: Simd,
     ceiling: f32,
+    /// Full scale as a sample value ([`CLIP_DBFS`]): samples at or above it clip.
+    clip_level: f32,
     /// Per channel: `HISTORY` samples of the previous chunk, then the current chunk.
     scratch: Vec<Vec<f32>>,
 
@@ -253,6 +255,7 @@ impl Meter {
             true_peak: TruePeak::new(rate),
             simd: Simd::detect(),
             ceiling: db_to_amplitude(config.true_peak_ceiling_dbtp) as f32,
+            clip_level: db_to_amplitude(CLIP_DBFS) as f32,
             scratch: vec![vec![0.0; HISTORY + CHUNK_FRAMES]; channels],
             subblocks_done: 0,
             subblock_len: 0,
@@ -510,12 +513,13 @@ impl Meter {
                     self.dc_frames[c] += n as u64;
                 }
                 self.sum_sq[c] += s.sum_sq;
-                if s.peak >= 1.0 {
+                let clip = self.clip_level;
+                if s.peak >= clip {
                     let start = self.frames;
                     let chunk = &self.scratch[c][HISTORY..HISTORY + n];
-                    let count = chunk.iter().filter(|x| x.abs() >= 1.0).count() as u64;
-                    let first = chunk.iter().position(|x| x.abs() >= 1.0);
-                    let last = chunk.iter().rposition(|x| x.abs() >= 1.0);
+                    let count = chunk.iter().filter(|x| x.abs() >= clip).count() as u64;
+                    let first = chunk.iter().position(|x| x.abs() >= clip);
+                    let last = chunk.iter().rposition(|x| x.abs() >= clip);
                     if let (Some(f), Some(l)) = (first, last) {
                         self.clipped += count;
                         self.note_clip(start + f as u64, start + l as u64);
@@ -551,8 +555,10 @@ impl Meter {
                 self.true_peak_max[c] = self.true_peak_max[c].max(m);
                 // One pass counts both: a threshold the block's maximum does not exceed
                 // counts nothing.
-                if m > self.ceiling.min(1.0) {
-                    let [ceiling, over] = self.true_peak.count_over(buf, n, [self.ceiling, 1.0]);
+                if m > self.ceiling.min(self.clip_level) {
+                    let [ceiling, over] =
+                        self.true_peak
+                            .count_over(buf, n, [self.ceiling, self.clip_level]);
                     self.overs += ceiling.count;
                     // Interpolated values lag the input by half the filter.
                     if let (Some(f), Some(l)) = (over.first, over.last) {
@@ -765,7 +771,7 @@ impl Meter {
                 if self.subblocks_done >= MOMENTARY_SUBBLOCKS as u64 {
                     self.integrated.add(self.momentary_power);
                     if let Some(l) = power_to_lufs(self.momentary_power) {
-                        let bin = (l + 70.0).floor();
+                        let bin = (l - ABSOLUTE_GATE_LUFS).floor();
                         if bin >= 0.0 {
                             let bin = (bin as usize).min(LOUD_CORRELATION_BINS - 1);
                             self.loud_corr[bin].add(&self.hop_corr);
@@ -877,7 +883,7 @@ impl Meter {
             short_term_lufs: f(power_to_lufs(self.short_term_power)),
             integrated_lufs: f(self.integrated_cache),
             loudness_range_lu: f(self.range_cache),
-            lra_stable: self.frames as f64 >= LRA_STABLE_S * self.config.sample_rate_hz as f64,
+            lra_stable: self.frames as f64 >= LRA_MIN_S * self.config.sample_rate_hz as f64,
             max_momentary_lufs: f(power_to_lufs(self.max_momentary_power)),
             max_short_term_lufs: f(power_to_lufs(self.max_short_term_power)),
             clipped_samples: self.clipped,
@@ -1001,7 +1007,9 @@ impl Meter {
     fn loud_sums(&self, integrated: Option<f64>) -> CorrelationSums {
         let mut sums = CorrelationSums::default();
         if let (true, Some(i)) = (self.stereo_pair, integrated) {
-            let first = ((i - 10.0) + 70.0).floor().max(0.0) as usize;
+            let first = ((i + INTEGRATED_RELATIVE_GATE_LU) - ABSOLUTE_GATE_LUFS)
+                .floor()
+                .max(0.0) as usize;
             for b in &self.loud_corr[first.min(LOUD_CORRELATION_BINS)..] {
                 sums.add(b);
             }

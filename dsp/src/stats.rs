@@ -6,6 +6,13 @@
 use crate::layout::MAX_CHANNELS;
 use crate::spectrum::BAND_COUNT;
 
+/// Audio needed before the loudness range means anything (EBU Tech 3342) (s): the meter marks
+/// the range settled after it, and the rules wait for it.
+pub const LRA_MIN_S: f64 = 60.0;
+/// Full scale: samples at or above it, or a true peak above it, are clipping (dBFS / dBTP). The
+/// meter counts against it; the rules report it.
+pub const CLIP_DBFS: f64 = 0.0;
+
 /// Bins of the per-window peak histogram: 0.1 dB from -30 to +6 dBTP.
 pub const PEAK_BINS: usize = 360;
 /// Lowest level of the peak histogram (dBTP).

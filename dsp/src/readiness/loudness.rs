@@ -63,12 +63,12 @@ pub(super) fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
     let mut out = Vec::new();
     if profile == Profile::Mix {
         if let Some(plr) = s.plr_db() {
-            out.push(if plr < MIX_PLR_WARN_DB {
+            out.push(if plr < DYNAMICS_PLR_WARN_DB {
                 finding(
                     Check::Dynamics,
                     Severity::Warn,
                     Some(plr),
-                    Some(MIX_PLR_WARN_DB),
+                    Some(DYNAMICS_PLR_WARN_DB),
                     format!("PLR {plr:.1} dB: the mix is heavily compressed"),
                     "ease off bus compression and limiting; mastering needs the transients",
                 )
@@ -77,7 +77,7 @@ pub(super) fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
                     Check::Dynamics,
                     Severity::Ok,
                     Some(plr),
-                    Some(MIX_PLR_WARN_DB),
+                    Some(DYNAMICS_PLR_WARN_DB),
                     format!("PLR {plr:.1} dB"),
                     "",
                 )

@@ -176,7 +176,9 @@ pub(super) fn limiting(s: &ReadinessStats, profile: Profile) -> Finding {
     let severity = match profile {
         Profile::Master if limited => Severity::Info,
         Profile::Master => Severity::Ok,
-        Profile::Mix if pinned >= PINNED_FRACTION_FAIL && plr < MIX_PLR_FAIL_DB => Severity::Fail,
+        Profile::Mix if pinned >= PINNED_FRACTION_FAIL && plr < LIMITING_PLR_FAIL_DB => {
+            Severity::Fail
+        }
         Profile::Mix if limited => Severity::Warn,
         Profile::Mix => Severity::Ok,
     };

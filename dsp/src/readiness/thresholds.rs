@@ -4,16 +4,14 @@
 
 /// Non-silent audio needed before any verdict (s).
 pub const MIN_MEASURED_S: f64 = 10.0;
-/// Audio needed before the loudness range means anything (EBU Tech 3342) (s).
-pub const LRA_MIN_S: f64 = 60.0;
+pub use crate::stats::LRA_MIN_S;
 /// Mix headroom: the healthy range's top (dBTP). Above it: warn.
 pub const MIX_PEAK_MAX_DBTP: f64 = -3.0;
 /// Mix headroom: the healthy range's bottom (dBTP). Below it: info.
 pub const MIX_PEAK_MIN_DBTP: f64 = -6.0;
 /// Mix headroom: above this the mix fails (dBTP).
 pub const MIX_PEAK_FAIL_DBTP: f64 = -1.0;
-/// Full scale: samples at or above it, or a true peak above it, are clipping (dBFS / dBTP).
-pub const CLIP_DBFS: f64 = 0.0;
+pub use crate::stats::CLIP_DBFS;
 /// Mix loudness: the healthy range (LUFS).
 pub const MIX_LOUDNESS_MIN_LUFS: f64 = -23.0;
 /// Mix loudness: the healthy range's top (LUFS).
@@ -30,10 +28,12 @@ pub const LOUD_WINDOW_RANGE_DB: f64 = 20.0;
 pub const PINNED_FRACTION_WARN: f64 = 0.10;
 /// Limiting: pinned fraction that, with a small PLR, fails a mix.
 pub const PINNED_FRACTION_FAIL: f64 = 0.25;
-/// Dynamics: a mix's PLR below this is over-compressed (dB).
-pub const MIX_PLR_WARN_DB: f64 = 9.0;
-/// Limiting: PLR below this with pinned peaks fails a mix (dB).
-pub const MIX_PLR_FAIL_DB: f64 = 10.0;
+/// Dynamics: a mix's PLR below this is over-compressed, pinned peaks or not: warn (dB).
+pub const DYNAMICS_PLR_WARN_DB: f64 = 9.0;
+/// Limiting: a mix whose peaks are pinned ([`PINNED_FRACTION_FAIL`]) fails when its PLR is also
+/// below this (dB). A separate, looser bound than [`DYNAMICS_PLR_WARN_DB`]: pinned peaks with
+/// little crest are a limiter at work even before the dynamics check warns.
+pub const LIMITING_PLR_FAIL_DB: f64 = 10.0;
 /// Dynamics: LRA above this means uneven sections (LU).
 pub const LRA_WIDE_LU: f64 = 15.0;
 /// Dynamics: LRA below this with a loud level means squashed (LU).
