@@ -11,6 +11,7 @@ pub mod analyze;
 pub mod check;
 mod container;
 pub mod decode;
+mod error;
 pub mod guard;
 mod pcm;
 pub mod report;

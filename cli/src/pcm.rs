@@ -20,7 +20,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::Path;
 
-use crate::decode::DecodeError;
+use crate::error::DecodeError;
 
 /// Bytes read from the file at once (rounded down to whole frames, see [`block_frames`]).
 const BLOCK_BYTES: usize = 256 * 1024;

@@ -6,6 +6,7 @@
 //! carries out the [`Actions`] the user asked for ([`Model::apply_view_actions`] takes the ones
 //! that only concern the view). That keeps the views testable headless.
 
+mod actions;
 mod format;
 mod model;
 pub mod theme;

@@ -10,7 +10,7 @@ use preflight_dsp::readiness::{self, Profile, Report, REFERENCE_TILT_DB_PER_OCTA
 use preflight_dsp::snapshot::SCOPE_POINTS;
 use preflight_dsp::{Snapshot, MAX_CHANNELS};
 
-use crate::view::Actions;
+use crate::actions::Actions;
 
 /// Snapshots a second the views are designed for. Hosts publish at most this often; the history
 /// and the bar fall rate are scaled by it.

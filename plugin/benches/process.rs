@@ -13,8 +13,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
-use preflight::editor::SharedState;
 use preflight::engine::{BlockContext, Engine};
+use preflight::shared::SharedState;
 use preflight_dsp::signals::{self, Planar};
 use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig, SpectrumMode};
 

@@ -1,206 +1,25 @@
-//! The editor: an egui window around [`preflight_gui::draw`], and the persisted window geometry
-//! (size and zoom).
+//! The editor: an egui window around [`preflight_gui::draw`], opened with the geometry in
+//! [`crate::editor_state`].
 //!
 //! Threads: everything here runs on the GUI thread (drawing) or the host's main thread (spawn,
 //! size, state save/load). The audio thread touches none of it; it meets the editor only through
 //! the atomics in [`SharedState`] and the wait-free snapshot queue.
 
 use std::error::Error;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 use nice_plug::context::gui::GuiContext;
-use nice_plug::editor::dpi::{LogicalSize, NativeSize};
+use nice_plug::editor::dpi::NativeSize;
 use nice_plug::editor::{Editor, HostMethods, ParentWindowHandle, ResizeHint, SpawnedEditor};
-use nice_plug::params::enums::Enum;
-use nice_plug::params::persist::PersistentField;
 use nice_plug_egui::{
-    create_egui_editor, EguiEditorHandle, EguiEditorState, EguiNiceSettings, Frame, NiceEguiApp,
-    RepaintNotifier,
+    create_egui_editor, EguiEditorHandle, EguiNiceSettings, Frame, NiceEguiApp, RepaintNotifier,
 };
-use preflight_dsp::platforms::PLATFORMS;
-use preflight_dsp::SnapshotReceiver;
 use preflight_gui::{Actions, Model, IDLE_AFTER};
-use serde::{Deserialize, Serialize};
 
-use crate::params::{Platform, PreflightParams};
-
-/// Window size when the plugin is first opened (logical pixels).
-pub const DEFAULT_SIZE: LogicalSize<f64> = LogicalSize::new(960.0, 600.0);
-/// Smallest window the views are laid out for (logical pixels).
-pub const MIN_SIZE: LogicalSize<f32> = LogicalSize::new(640.0, 400.0);
-/// Largest accepted restored window (logical pixels): guards against corrupt session data.
-const MAX_RESTORED_SIDE: f64 = 8192.0;
-/// Accepted range of the restored zoom factor.
-const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.25..=4.0;
-
-/// The receiving end of the snapshot queue, swapped in by `activate()` on the main thread and
-/// drained by the editor on the GUI thread. The audio thread never locks it: it owns the sender.
-pub type ReceiverSlot = Arc<Mutex<Option<SnapshotReceiver>>>;
-
-/// Requests and status shared by the editor and `process()`. The audio thread touches only the
-/// atomics, reading and clearing them without ever waiting; the one mutex is the main thread's
-/// (`activate()`) and the editor's.
-#[derive(Debug, Default)]
-pub struct SharedState {
-    /// Set by the editor, cleared by the audio thread when it has reset the meter.
-    reset_requested: AtomicBool,
-    /// Set by the editor, cleared by the audio thread when it has reset the maxima.
-    reset_maxima_requested: AtomicBool,
-    /// The user's pause switch; the audio thread follows it.
-    paused: AtomicBool,
-    /// Written by the audio thread: readings frozen by "hold on stop".
-    holding: AtomicBool,
-    /// Editor windows currently open (0 or 1 in practice; a count survives overlapping
-    /// close/open).
-    open_editors: AtomicUsize,
-    /// Why the running configuration is not measured (set by `activate()` on the main thread,
-    /// read by the editor). The audio thread never touches it: the one field that is not an
-    /// atomic.
-    not_measured: Mutex<Option<String>>,
-}
-
-impl SharedState {
-    /// Records the user's requests from one frame of the editor.
-    pub fn request(&self, actions: Actions) {
-        if actions.reset {
-            self.reset_requested.store(true, Ordering::Release);
-        }
-        if actions.reset_maxima {
-            self.reset_maxima_requested.store(true, Ordering::Release);
-        }
-        if let Some(paused) = actions.set_paused {
-            self.paused.store(paused, Ordering::Release);
-        }
-    }
-
-    /// Whether a reset was requested since the last call. Real-time safe.
-    pub fn take_reset(&self) -> bool {
-        self.reset_requested.swap(false, Ordering::AcqRel)
-    }
-
-    /// Whether a maxima reset was requested since the last call. Real-time safe.
-    pub fn take_reset_maxima(&self) -> bool {
-        self.reset_maxima_requested.swap(false, Ordering::AcqRel)
-    }
-
-    /// The user's pause switch. Real-time safe.
-    pub fn paused(&self) -> bool {
-        self.paused.load(Ordering::Acquire)
-    }
-
-    /// Publishes whether readings are held by the transport. Real-time safe.
-    pub fn set_holding(&self, holding: bool) {
-        self.holding.store(holding, Ordering::Relaxed);
-    }
-
-    fn holding(&self) -> bool {
-        self.holding.load(Ordering::Relaxed)
-    }
-
-    /// Records why nothing is measured (`None`: measuring). Main thread; not for the audio thread.
-    pub fn set_not_measured(&self, reason: Option<String>) {
-        *self
-            .not_measured
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = reason;
-    }
-
-    fn with_not_measured<R>(&self, f: impl FnOnce(Option<&str>) -> R) -> R {
-        f(self
-            .not_measured
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_deref())
-    }
-
-    /// Whether an editor window is open, so display-only work is worth doing. Real-time safe.
-    pub fn editor_open(&self) -> bool {
-        self.open_editors.load(Ordering::Relaxed) > 0
-    }
-}
-
-/// Window geometry as stored in the session.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct EditorGeometry {
-    /// Logical width.
-    pub width: f64,
-    /// Logical height.
-    pub height: f64,
-    /// User zoom on top of the system scale.
-    pub zoom: f32,
-}
-
-impl EditorGeometry {
-    /// `self` if it is a usable window, else `None` (corrupt or hostile session data).
-    fn validated(self) -> Option<Self> {
-        let side_ok = |v: f64| v.is_finite() && v <= MAX_RESTORED_SIDE;
-        (side_ok(self.width) && side_ok(self.height) && ZOOM_RANGE.contains(&self.zoom)).then(
-            || Self {
-                width: self.width.max(f64::from(MIN_SIZE.width)),
-                height: self.height.max(f64::from(MIN_SIZE.height)),
-                zoom: self.zoom,
-            },
-        )
-    }
-}
-
-/// The editor's window state, persisted as `editor-state`.
-///
-/// nice-plug-egui's [`EguiEditorState`] cannot be changed from outside once built, so restoring a
-/// session swaps in a new one; the next window opened uses it.
-#[derive(Debug)]
-pub struct EditorState {
-    current: RwLock<Arc<EguiEditorState>>,
-}
-
-impl Default for EditorState {
-    fn default() -> Self {
-        Self {
-            current: RwLock::new(EguiEditorState::from_size(DEFAULT_SIZE, 1.0)),
-        }
-    }
-}
-
-impl EditorState {
-    /// The state the next window opens with.
-    pub fn current(&self) -> Arc<EguiEditorState> {
-        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    /// Current geometry, as it would be saved.
-    pub fn geometry(&self) -> EditorGeometry {
-        let state = self.current();
-        let size = state.logical_size();
-        EditorGeometry {
-            width: f64::from(size.width),
-            height: f64::from(size.height),
-            zoom: state.user_scale_factor(),
-        }
-    }
-
-    /// Restores saved geometry; unusable values are ignored and the current geometry kept.
-    pub fn restore(&self, geometry: EditorGeometry) {
-        if let Some(g) = geometry.validated() {
-            let state = EguiEditorState::from_size(LogicalSize::new(g.width, g.height), g.zoom);
-            *self.current.write().unwrap_or_else(PoisonError::into_inner) = state;
-        }
-    }
-}
-
-impl PersistentField<'_, EditorGeometry> for Arc<EditorState> {
-    fn set(&self, new_value: EditorGeometry) {
-        self.restore(new_value);
-    }
-
-    fn map<F, R>(&self, f: F) -> R
-    where
-        F: Fn(&EditorGeometry) -> R,
-    {
-        f(&self.geometry())
-    }
-}
+use crate::editor_state::{MIN_SIZE, ZOOM_RANGE};
+use crate::params::{PlatformParam, PreflightParams, ProfileParam};
+use crate::shared::{ReceiverSlot, SharedState};
 
 /// The plugin's [`Editor`]: builds an egui window from the current [`EditorState`] each time the
 /// host opens one.
@@ -289,7 +108,7 @@ struct App {
 
 impl App {
     fn new(params: Arc<PreflightParams>, shared: Arc<SharedState>, receiver: ReceiverSlot) -> Self {
-        shared.open_editors.fetch_add(1, Ordering::Relaxed);
+        shared.editor_opened();
         Self {
             model: Model::new(),
             params,
@@ -313,18 +132,15 @@ impl App {
         };
         let setter = gui.param_setter();
         if let Some(profile) = actions.set_profile {
-            let value = match profile {
-                preflight_dsp::readiness::Profile::Mix => crate::params::Profile::Mix,
-                preflight_dsp::readiness::Profile::Master => crate::params::Profile::Master,
-            };
+            let value = ProfileParam::from(profile);
             setter.begin_set_parameter(&self.params.profile);
             setter.set_parameter(&self.params.profile, value);
             setter.end_set_parameter(&self.params.profile);
         }
         if let Some(target) = actions.set_platform {
-            if let Some(index) = PLATFORMS.iter().position(|p| p.id == target.id) {
+            if let Some(value) = PlatformParam::for_target(target) {
                 setter.begin_set_parameter(&self.params.platform);
-                setter.set_parameter(&self.params.platform, Platform::from_index(index));
+                setter.set_parameter(&self.params.platform, value);
                 setter.end_set_parameter(&self.params.platform);
             }
         }
@@ -345,7 +161,7 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
-        self.shared.open_editors.fetch_sub(1, Ordering::Relaxed);
+        self.shared.editor_closed();
     }
 }
 
@@ -396,74 +212,6 @@ impl NiceEguiApp for App {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn geometry_round_trips_and_rejects_nonsense() {
-        let state = EditorState::default();
-        let default = state.geometry();
-        assert_eq!((default.width, default.height), (960.0, 600.0));
-        assert_eq!(default.zoom, 1.0);
-
-        let wanted = EditorGeometry {
-            width: 1200.0,
-            height: 700.0,
-            zoom: 1.5,
-        };
-        state.restore(wanted);
-        assert_eq!(state.geometry(), wanted);
-
-        for bad in [
-            EditorGeometry {
-                zoom: 0.0,
-                ..wanted
-            },
-            EditorGeometry {
-                width: f64::NAN,
-                ..wanted
-            },
-            EditorGeometry {
-                height: 1e12,
-                ..wanted
-            },
-        ] {
-            state.restore(bad);
-            assert_eq!(state.geometry(), wanted, "{bad:?} was applied");
-        }
-
-        state.restore(EditorGeometry {
-            width: 10.0,
-            height: 10.0,
-            zoom: 1.0,
-        });
-        let small = state.geometry();
-        assert_eq!(
-            (small.width, small.height),
-            (f64::from(MIN_SIZE.width), f64::from(MIN_SIZE.height))
-        );
-    }
-
-    #[test]
-    fn requests_are_taken_once() {
-        let shared = SharedState::default();
-        shared.request(Actions {
-            reset: true,
-            reset_maxima: true,
-            set_paused: Some(true),
-            ..Actions::default()
-        });
-        assert!(shared.take_reset());
-        assert!(!shared.take_reset());
-        assert!(shared.take_reset_maxima());
-        assert!(!shared.take_reset_maxima());
-        assert!(shared.paused());
-        shared.request(Actions::default());
-        assert!(shared.paused(), "no request leaves the switch alone");
-        shared.request(Actions {
-            set_paused: Some(false),
-            ..Actions::default()
-        });
-        assert!(!shared.paused());
-    }
 
     #[test]
     fn open_windows_are_counted() {

@@ -8,7 +8,7 @@
 use preflight_dsp::{Meter, SnapshotSender, SpectrumMode, MAX_CHANNELS};
 use preflight_gui::SNAPSHOT_RATE_HZ;
 
-use crate::editor::SharedState;
+use crate::shared::SharedState;
 
 /// What the host's transport and the parameters say about one block.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

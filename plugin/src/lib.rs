@@ -6,7 +6,7 @@
 //!
 //! Real-time contract of `process()`: no allocation (nice-plug's `assert_process_allocs` aborts on
 //! one in debug builds), no lock, no blocking. Everything it shares with the editor is an atomic
-//! ([`editor::SharedState`]) or the producer end of the queue, which the audio thread owns. The
+//! ([`shared::SharedState`]) or the producer end of the queue, which the audio thread owns. The
 //! queue's consumer end sits in a mutex that only the main thread (`activate()`) and the GUI
 //! thread take.
 
@@ -19,12 +19,15 @@ use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig};
 use preflight_gui::SNAPSHOT_RATE_HZ;
 
 pub mod editor;
+pub mod editor_state;
 pub mod engine;
 pub mod params;
+pub mod shared;
 
-use editor::{PreflightEditor, ReceiverSlot, SharedState};
+use editor::PreflightEditor;
 use engine::{BlockContext, Engine};
 use params::PreflightParams;
+use shared::{ReceiverSlot, SharedState};
 
 /// Snapshots the queue holds: a few seconds of a stalled editor before new ones are dropped.
 const SNAPSHOT_QUEUE_LEN: usize = 4 * SNAPSHOT_RATE_HZ as usize;

@@ -15,11 +15,11 @@ use nice_plug::prelude::*;
 use preflight_dsp::platforms::{self, PLATFORMS};
 use preflight_dsp::readiness;
 
-use crate::editor::EditorState;
+use crate::editor_state::EditorState;
 
 /// What the readiness checks judge the mix against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum Profile {
+pub enum ProfileParam {
     /// A mix to be sent to mastering: headroom, no bus limiting, moderate loudness.
     #[id = "mix"]
     Mix,
@@ -28,11 +28,11 @@ pub enum Profile {
     Master,
 }
 
-impl From<Profile> for readiness::Profile {
-    fn from(profile: Profile) -> Self {
+impl From<ProfileParam> for readiness::Profile {
+    fn from(profile: ProfileParam) -> Self {
         match profile {
-            Profile::Mix => Self::Mix,
-            Profile::Master => Self::Master,
+            ProfileParam::Mix => Self::Mix,
+            ProfileParam::Master => Self::Master,
         }
     }
 }
@@ -40,7 +40,7 @@ impl From<Profile> for readiness::Profile {
 /// The delivery target whose loudness normalisation the master is checked against. Variants
 /// follow the rows of [`PLATFORMS`], with the same IDs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum Platform {
+pub enum PlatformParam {
     #[id = "spotify"]
     Spotify,
     #[id = "apple_music"]
@@ -67,7 +67,24 @@ pub enum Platform {
     AesStreaming,
 }
 
-impl Platform {
+impl From<readiness::Profile> for ProfileParam {
+    fn from(profile: readiness::Profile) -> Self {
+        match profile {
+            readiness::Profile::Mix => Self::Mix,
+            readiness::Profile::Master => Self::Master,
+        }
+    }
+}
+
+impl PlatformParam {
+    /// The parameter value for a row of the shared target table.
+    pub fn for_target(target: &platforms::Platform) -> Option<Self> {
+        PLATFORMS
+            .iter()
+            .position(|p| p.id == target.id)
+            .map(Self::from_index)
+    }
+
     /// This platform's row in the shared target table.
     pub fn target(self) -> &'static platforms::Platform {
         &PLATFORMS[self.to_index()]
@@ -83,11 +100,11 @@ pub struct PreflightParams {
 
     /// Mixing or mastering checks.
     #[id = "profile"]
-    pub profile: EnumParam<Profile>,
+    pub profile: EnumParam<ProfileParam>,
 
     /// Target platform for the mastering checks.
     #[id = "platform"]
-    pub platform: EnumParam<Platform>,
+    pub platform: EnumParam<PlatformParam>,
 
     /// Start a new measurement whenever the host transport starts playing.
     #[id = "rst_play"]
@@ -102,8 +119,8 @@ impl Default for PreflightParams {
     fn default() -> Self {
         Self {
             editor_state: Arc::new(EditorState::default()),
-            profile: EnumParam::new("Profile", Profile::Mix),
-            platform: EnumParam::new("Platform", Platform::Spotify),
+            profile: EnumParam::new("Profile", ProfileParam::Mix),
+            platform: EnumParam::new("Platform", PlatformParam::Spotify),
             reset_on_play: BoolParam::new("Reset on play", false),
             hold_on_stop: BoolParam::new("Hold on stop", false),
         }
@@ -116,19 +133,19 @@ mod tests {
 
     #[test]
     fn platform_variants_follow_the_target_table() {
-        let ids = Platform::ids().expect("platform variants carry frozen ids");
+        let ids = PlatformParam::ids().expect("platform variants carry frozen ids");
         assert_eq!(ids.len(), PLATFORMS.len());
         for (index, row) in PLATFORMS.iter().enumerate() {
             assert_eq!(ids[index], row.id);
-            assert_eq!(Platform::from_index(index).target().id, row.id);
+            assert_eq!(PlatformParam::from_index(index).target().id, row.id);
         }
     }
 
     #[test]
     fn profile_ids_match_the_readiness_profiles() {
-        let ids = Profile::ids().expect("profile variants carry frozen ids");
+        let ids = ProfileParam::ids().expect("profile variants carry frozen ids");
         for (index, id) in ids.iter().enumerate() {
-            let profile: readiness::Profile = Profile::from_index(index).into();
+            let profile: readiness::Profile = ProfileParam::from_index(index).into();
             assert_eq!(profile.id(), *id);
         }
     }

@@ -8,10 +8,9 @@
 //! [`MIN_LAYOUT_SIZE`] scrolls rather than squeezing the meters.
 
 use egui::{pos2, vec2, Align, Layout, Rect, RichText, Sense, Stroke, StrokeKind, Ui, UiBuilder};
-use preflight_dsp::platforms::Platform;
-use preflight_dsp::readiness::Profile;
 use preflight_dsp::Snapshot;
 
+pub use crate::actions::Actions;
 use crate::model::Model;
 use crate::theme;
 
@@ -37,27 +36,6 @@ const TOP_BAR_HEIGHT: f32 = 24.0;
 const BANNER_HEIGHT: f32 = 108.0;
 const PANEL_PADDING: egui::Vec2 = vec2(10.0, 7.0);
 const PANEL_RADIUS: f32 = 6.0;
-
-/// What the user asked for during one frame. The host carries these out after [`draw`]
-/// returns; the view itself changes nothing.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Actions {
-    /// Start a new measurement (integrated, LRA, maxima, counts).
-    pub reset: bool,
-    /// Clear the maxima only.
-    pub reset_maxima: bool,
-    /// Pause (`Some(true)`) or resume (`Some(false)`) the integrating measurements.
-    pub set_paused: Option<bool>,
-    /// Judge the mix against another profile.
-    pub set_profile: Option<Profile>,
-    /// Judge a master against another platform.
-    pub set_platform: Option<&'static Platform>,
-    /// Change the editor's zoom factor (1 = 100 %).
-    pub set_zoom: Option<f32>,
-    /// Draw the spectrum with another slope (dB per octave); a view setting, see
-    /// [`Model::apply_view_actions`].
-    pub set_spectrum_slope: Option<f32>,
-}
 
 /// Draws the editor from `model` into `ui` and records the user's requests in `actions`.
 pub fn draw(ui: &mut Ui, model: &Model, actions: &mut Actions) {

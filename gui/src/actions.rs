@@ -1,0 +1,27 @@
+//! [`Actions`]: what the user asked for in one frame. The views record them and the
+//! [`Model`](crate::Model) takes the ones that only concern the view; both import this module,
+//! so neither imports the other for it.
+
+use preflight_dsp::platforms::Platform;
+use preflight_dsp::readiness::Profile;
+
+/// What the user asked for during one frame. The host carries these out after
+/// [`draw`](crate::draw) returns; the view itself changes nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Actions {
+    /// Start a new measurement (integrated, LRA, maxima, counts).
+    pub reset: bool,
+    /// Clear the maxima only.
+    pub reset_maxima: bool,
+    /// Pause (`Some(true)`) or resume (`Some(false)`) the integrating measurements.
+    pub set_paused: Option<bool>,
+    /// Judge the mix against another profile.
+    pub set_profile: Option<Profile>,
+    /// Judge a master against another platform.
+    pub set_platform: Option<&'static Platform>,
+    /// Change the editor's zoom factor (1 = 100 %).
+    pub set_zoom: Option<f32>,
+    /// Draw the spectrum with another slope (dB per octave); a view setting, see
+    /// [`Model::apply_view_actions`](crate::Model::apply_view_actions).
+    pub set_spectrum_slope: Option<f32>,
+}
