@@ -8,6 +8,10 @@
 //! everything it will ever need; [`Meter::process`] never allocates, locks, blocks or panics.
 //! Results leave the audio thread as [`Snapshot`]s (plain `Copy` data) through the lock-free
 //! [`handoff`] queue, or as a [`Summary`] when a file has been measured.
+//!
+//! The test-signal generators (`signals`, `mixes`) are compiled only with the `test-support`
+//! feature, which the workspace's tests, benches and examples enable; the plug-in and the CLI
+//! are built without them.
 
 pub mod correlation;
 pub mod gating;
@@ -16,9 +20,11 @@ pub mod k_weighting;
 pub mod kernels;
 pub mod layout;
 pub mod meter;
+#[cfg(any(test, feature = "test-support"))]
 pub mod mixes;
 pub mod platforms;
 pub mod readiness;
+#[cfg(any(test, feature = "test-support"))]
 pub mod signals;
 pub mod snapshot;
 pub mod spectrum;
