@@ -1,8 +1,9 @@
 //! Streaming and broadcast loudness targets: the single table the CLI, the editor and the README
 //! read, and what each service will do to a master.
 //!
-//! Figures: services' published normalisation targets as collected in `DOMAIN.md` (Spotify,
-//! Apple Music, Amazon Music, YouTube, Tidal, Deezer), EBU R128 v4, ATSC A/85 and AES TD1008.
+//! Figures: the services' own published normalisation targets (Spotify, Apple Music, Amazon
+//! Music, YouTube, Tidal, Deezer; the README's platform table lists them), EBU R128 v4, ATSC A/85
+//! and AES TD1008.
 //! How each one applies gain is a convention of the service and can change; the `policy` column
 //! states what is assumed here.
 

@@ -11,7 +11,8 @@ use crate::model::PeakBar;
 use crate::theme;
 use crate::Actions;
 
-/// Peaks above this leave too little headroom for mastering (DOMAIN: "above -3 dBFS").
+/// Peaks above this leave too little headroom for mastering (the mix profile's headroom check,
+/// [`MIX_PEAK_MAX_DBTP`]).
 pub const PEAK_WARN_DBTP: f32 = MIX_PEAK_MAX_DBTP as f32;
 /// Peaks at or above this clip on conversion and cannot be undone.
 pub const PEAK_CLIP_DBTP: f32 = 0.0;
