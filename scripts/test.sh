@@ -46,8 +46,10 @@ echo "== bundling the plug-in (CLAP + VST3)"
 cargo xtask bundle preflight --release
 
 echo "== Rust tests"
+# -noreset: otherwise Xvfb resets when its last client disconnects and refuses connections for
+# a moment, so a test that opens the display just after another closed it can fail.
 if command -v xvfb-run >/dev/null; then
-    xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --all-targets
+    xvfb-run -a -s "-screen 0 1280x800x24 -noreset" cargo test --workspace --all-targets
 else
     cargo test --workspace --all-targets
 fi
@@ -55,7 +57,7 @@ fi
 echo "== CLAP host tests against the debug build (nice-plug's assert_process_allocs armed)"
 cargo build -p preflight
 if command -v xvfb-run >/dev/null; then
-    PREFLIGHT_CLAP="$PWD/target/debug/libpreflight.so" xvfb-run -a -s "-screen 0 1280x800x24" \
+    PREFLIGHT_CLAP="$PWD/target/debug/libpreflight.so" xvfb-run -a -s "-screen 0 1280x800x24 -noreset" \
         cargo test -p preflight --test clap_host
 else
     PREFLIGHT_CLAP="$PWD/target/debug/libpreflight.so" cargo test -p preflight --test clap_host

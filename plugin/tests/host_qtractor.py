@@ -109,7 +109,8 @@ class Qtractor:
         self.processes = []
         read_fd, write_fd = os.pipe()
         xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp",
+             "-noreset"],
             pass_fds=(write_fd,), stdout=self.log, stderr=subprocess.STDOUT)
         os.close(write_fd)
         self.processes.append(xvfb)
