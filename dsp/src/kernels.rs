@@ -459,14 +459,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn stereo_pass_carries_its_state_across_chunks() {
-        let k = KWeighting::new(44_100.0);
-        let f = StereoFilters {
+    /// The meter's stereo-pass filters at `rate`.
+    fn filters(rate: f64) -> StereoFilters {
+        let k = KWeighting::new(rate);
+        StereoFilters {
             shelf: k.shelf,
             high_pass: k.high_pass,
-            low_pass: Biquad::butterworth_low_pass(44_100.0, 150.0),
-        };
+            low_pass: Biquad::butterworth_low_pass(rate, crate::correlation::LOW_BAND_HZ),
+        }
+    }
+
+    #[test]
+    fn stereo_pass_carries_its_state_across_chunks() {
+        let f = filters(44_100.0);
         let l: Vec<f32> = (0..4000)
             .map(|i| ((i as f32) * 0.013).sin() * 0.7)
             .collect();
@@ -503,12 +508,7 @@ mod tests {
 
     #[test]
     fn avx_and_portable_stereo_passes_agree() {
-        let k = KWeighting::new(48_000.0);
-        let f = StereoFilters {
-            shelf: k.shelf,
-            high_pass: k.high_pass,
-            low_pass: Biquad::butterworth_low_pass(48_000.0, 150.0),
-        };
+        let f = filters(48_000.0);
         let l: Vec<f32> = (0..3000)
             .map(|i| ((i as f32) * 0.031).sin() * 0.5)
             .collect();
