@@ -66,6 +66,8 @@ impl SnapshotReceiver {
 
     /// Drains the queue and returns the newest snapshot with the read-and-reset peak fields
     /// (`*_since_last`) raised to the maximum over everything drained, so no peak is missed.
+    /// For tests: the editor feeds every snapshot to its model instead.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn drain_merged(&mut self) -> Option<Snapshot> {
         let mut merged: Option<Snapshot> = None;
         while let Ok(next) = self.consumer.pop() {
@@ -83,6 +85,7 @@ impl SnapshotReceiver {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 fn max_opt(a: Option<f32>, b: Option<f32>) -> Option<f32> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.max(y)),
@@ -92,6 +95,7 @@ fn max_opt(a: Option<f32>, b: Option<f32>) -> Option<f32> {
 }
 
 /// `newer` with its since-last peaks raised to the maxima of both.
+#[cfg(any(test, feature = "test-support"))]
 fn merge_peaks(older: Snapshot, mut newer: Snapshot) -> Snapshot {
     for (n, o) in newer
         .true_peak_since_last_dbtp

@@ -328,11 +328,6 @@ impl Meter {
         &self.config
     }
 
-    /// Frames measured since the last reset (paused time excluded).
-    pub fn frames_measured(&self) -> u64 {
-        self.frames
-    }
-
     /// Whether the integrating measurements are paused.
     pub fn is_paused(&self) -> bool {
         self.paused

@@ -110,11 +110,6 @@ impl TruePeak {
         }
     }
 
-    /// Oversampling factor in use (1, 2 or 4).
-    pub fn factor(&self) -> usize {
-        self.factor
-    }
-
     /// Taps per phase (history the caller keeps: one less).
     pub fn taps(&self) -> usize {
         match self.factor {
