@@ -17,7 +17,6 @@ use std::io;
 use std::path::Path;
 use std::thread;
 
-use preflight_dsp::meter::{GRID_PER_SECOND, SHORT_TERM_SUBBLOCKS};
 use preflight_dsp::readiness::{FileFormat, ReadinessStats};
 use preflight_dsp::{ChannelLayout, Meter, MeterConfig, MeterError, MAX_CHANNELS};
 
@@ -33,10 +32,6 @@ pub const MAX_BLOCK_FRAMES: usize = 4096;
 /// Shortest part worth a thread of its own, in seconds: a file is split only when it is longer
 /// than two of them, and no part is shorter.
 pub const MIN_PART_S: u64 = 10;
-
-/// Audio fed to a part's meter while paused before its part: the longest window the meter keeps
-/// (short-term loudness, 3 s).
-const WARM_UP_S: u64 = SHORT_TERM_SUBBLOCKS as u64 / GRID_PER_SECOND;
 
 /// Choices that change how a file is analysed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -206,7 +201,8 @@ fn measure_in_parts(
     bounds: &[u64],
 ) -> Result<u64, AnalyzeError> {
     let config = *meter.config();
-    let warm_up = WARM_UP_S * u64::from(layout.sample_rate_hz);
+    // Audio fed to a part's meter while paused before its part (the meter says how much).
+    let warm_up = meter.warm_up_frames();
     let last = bounds.len() - 2;
     let later_part = move |index: usize| {
         let (start, end) = (bounds[index], bounds[index + 1]);
@@ -319,6 +315,13 @@ mod tests {
     fn parts_start_at_whole_seconds_and_are_never_shorter_than_the_minimum() {
         for rate in [8_000u32, 44_100, 48_000, 96_000] {
             let r = u64::from(rate);
+            let config = preflight_dsp::MeterConfig::new(
+                rate,
+                preflight_dsp::ChannelLayout::Stereo,
+                MAX_BLOCK_FRAMES,
+            );
+            let warm_up = Meter::new(config).expect("meter").warm_up_frames();
+            assert_eq!(warm_up, 3 * r);
             for frames in [31 * r + 17, 59 * r + r / 2, 600 * r, 3_600 * r + 1] {
                 for threads in 1..=16 {
                     let b = part_bounds(frames, rate, threads);
@@ -330,7 +333,7 @@ mod tests {
                     }
                     for &inner in &b[1..parts] {
                         assert_eq!(inner % r, 0, "{b:?}");
-                        assert!(inner >= WARM_UP_S * r);
+                        assert!(inner >= warm_up);
                     }
                 }
                 // As many parts as threads when the file is long enough.

@@ -940,6 +940,13 @@ impl Meter {
         }
     }
 
+    /// Frames a meter that continues another's part must be fed, paused, before its part starts
+    /// (see [`Self::merge_following`]): the longest window the meter keeps, the 3 s short-term
+    /// window.
+    pub fn warm_up_frames(&self) -> u64 {
+        SHORT_TERM_SUBBLOCKS as u64 / GRID_PER_SECOND * u64::from(self.config.sample_rate_hz)
+    }
+
     /// Absorbs the integrating measurements of `later`, a meter with the same configuration that
     /// measured the audio that follows this one's, so a long file can be measured in parts on
     /// several cores. `later` must have been fed at least 3 s of the audio before its part while
