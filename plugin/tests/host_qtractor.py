@@ -107,6 +107,14 @@ class Qtractor:
                         JACK_DEFAULT_SERVER=f"preflight{os.getpid()}")
         (workdir / "home").mkdir(exist_ok=True)
         self.processes = []
+        self.qtractor = None
+        try:
+            self._start(session, stub)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, session, stub):
         read_fd, write_fd = os.pipe()
         xvfb = subprocess.Popen(
             ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp",
@@ -127,7 +135,8 @@ class Qtractor:
         self.processes.append(self.qtractor)
         wait_for("Qtractor's master bus in JACK",
                  lambda: "Qtractor:Master/out_2" in self.jack("jack_lsp").stdout)
-        self.main = wait_for("Qtractor's main window", lambda: self.find(re.escape(str(session)) + " .*Qtractor"))
+        self.main = wait_for("Qtractor's main window",
+                             lambda: self.find(re.escape(str(session)) + " .*Qtractor"))
 
     def jack(self, *args):
         return subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=30)
@@ -163,10 +172,10 @@ class Qtractor:
         return self.session.read_text()
 
     def close(self):
-        # Saved already; SIGKILL so that no "save changes?" prompt can hold the process.
-        stop(self.qtractor, signal.SIGKILL)
-        for process in reversed(self.processes[:-1]):
-            stop(process)
+        # Qtractor first, with SIGKILL so that no "save changes?" prompt can hold it (the tests
+        # have saved already), then the clients and servers it ran on.
+        for process in reversed(self.processes):
+            stop(process, signal.SIGKILL if process is self.qtractor else signal.SIGTERM)
         self.log.close()
 
 
