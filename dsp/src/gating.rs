@@ -101,6 +101,7 @@ impl LoudnessHistogram {
         self.total_count
     }
 
+    #[cfg(test)]
     /// Whether no block passed the absolute gate.
     pub fn is_empty(&self) -> bool {
         self.total_count == 0

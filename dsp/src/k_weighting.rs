@@ -260,6 +260,7 @@ impl KWeighting {
         }
     }
 
+    #[cfg(test)]
     /// Magnitude response of the cascade at `freq_hz`, in dB.
     pub fn response_db(&self, sample_rate_hz: f64, freq_hz: f64) -> f64 {
         20.0 * (self.shelf.magnitude(sample_rate_hz, freq_hz)

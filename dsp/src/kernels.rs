@@ -27,10 +27,9 @@ pub struct ChunkStats {
     pub non_finite: u32,
 }
 
-/// Replaces NaN/Inf (counted) and samples below [`FLUSH_BELOW`] with 0.0 and gathers the
-/// chunk's statistics.
-/// Real-time safe.
+/// The portable sanitising loop alone (tests compare the AVX loop with it).
 #[inline]
+#[cfg(test)]
 pub fn sanitise(buf: &mut [f32]) -> ChunkStats {
     sanitise_lanes(buf)
 }
@@ -51,6 +50,7 @@ impl Simd {
         }
     }
 
+    #[cfg(test)]
     /// The portable kernels only.
     pub const fn portable() -> Self {
         Self { avx_fma: false }
@@ -62,8 +62,10 @@ impl Simd {
     }
 }
 
-/// [`sanitise`], with the AVX kernel where `simd` allows it. Both give bit-identical results:
-/// the same eight lanes in the same order, no fused operations. Real-time safe.
+/// Replaces NaN/Inf (counted) and samples below [`FLUSH_BELOW`] with 0.0 and gathers the
+/// chunk's statistics, with the AVX kernel where `simd` allows it. The portable and AVX loops
+/// give bit-identical results: the same eight lanes in the same order, no fused operations.
+/// Real-time safe.
 #[inline]
 pub fn sanitise_with(buf: &mut [f32], simd: Simd) -> ChunkStats {
     #[cfg(target_arch = "x86_64")]

@@ -7,18 +7,18 @@
 //! The engine has two phases, like every real-time DSP object here: [`Meter::new`] allocates
 //! everything it will ever need; [`Meter::process`] never allocates, locks, blocks or panics.
 //! Results leave the audio thread as [`Snapshot`]s (plain `Copy` data) through the lock-free
-//! [`handoff`] queue, or as a [`Summary`] when a file has been measured.
+//! snapshot queue ([`snapshot_channel`]), or as a [`Summary`] when a file has been measured.
 //!
 //! The test-signal generators (`signals`, `mixes`) are compiled only with the `test-support`
 //! feature, which the workspace's tests, benches and examples enable; the plug-in and the CLI
 //! are built without them.
 
-pub mod correlation;
-pub mod gating;
-pub mod handoff;
-pub mod k_weighting;
-pub mod kernels;
-pub mod layout;
+mod correlation;
+mod gating;
+mod handoff;
+mod k_weighting;
+mod kernels;
+mod layout;
 pub mod meter;
 #[cfg(any(test, feature = "test-support"))]
 pub mod mixes;
@@ -28,8 +28,8 @@ pub mod readiness;
 pub mod signals;
 pub mod snapshot;
 pub mod spectrum;
-pub mod stats;
-pub mod true_peak;
+mod stats;
+mod true_peak;
 pub mod units;
 
 pub use handoff::{snapshot_channel, SnapshotReceiver, SnapshotSender};

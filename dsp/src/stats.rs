@@ -49,7 +49,7 @@ pub struct ReadinessStats {
     /// Correlation over the passages above the relative gate.
     pub loud_correlation: Option<f64>,
     /// How much quieter a mono downmix of those passages is than the stereo mix (dB; see
-    /// [`crate::correlation::CorrelationSums::mono_loss_db`]).
+    /// `CorrelationSums::mono_loss_db` in `correlation.rs`).
     pub mono_loss_db: Option<f64>,
     /// Correlation below ~150 Hz over the whole measurement.
     pub low_band_correlation: Option<f64>,

@@ -119,6 +119,7 @@ impl TruePeak {
         }
     }
 
+    #[cfg(test)]
     /// Forces the portable kernel (for tests comparing the two).
     pub fn set_portable(&mut self) {
         self.simd = Simd::portable();

@@ -11,7 +11,7 @@
 //!
 //! Layout: this module holds the report types and [`evaluate`]; [`thresholds`] the constants;
 //! the rules are grouped by subject in `peaks`, `loudness`, `stereo`, `spectrum` and `file`.
-//! They read [`ReadinessStats`] (in [`crate::stats`]), which the meter fills.
+//! They read [`ReadinessStats`] (defined in `stats.rs`), which the meter fills.
 
 mod file;
 mod loudness;
