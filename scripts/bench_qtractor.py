@@ -41,19 +41,6 @@ CHAINS = {
 }
 
 
-def session_text(directory, chain):
-    plugins = ""
-    if chain is not None:
-        kind, filename = chain
-        plugins = "".join(
-            f'<plugin type="{kind}"><filename>{filename}</filename><index>0</index>'
-            "<activated>1</activated></plugin>\n" for _ in range(COPIES))
-    text = host_qtractor.SESSION.format(directory=directory, plugin="PLUGIN")
-    start = text.index("     <plugin ")
-    end = text.index("</plugin>", start) + len("</plugin>\n")
-    return text[:start] + plugins + text[end:]
-
-
 def thread_cpu_ns(pid):
     """CPU time of each of the process's threads, in ns (the scheduler's own accounting)."""
     times = {}
@@ -69,17 +56,13 @@ def measure(stub, chain):
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         session = work / "bench.qtr"
-        session.write_text(session_text(work, chain))
+        session.write_text(host_qtractor.session_xml(work, [chain] * COPIES if chain else []))
         host = host_qtractor.Qtractor(work, session, stub)
         try:
-            # Every plug-in of the chain must have loaded (Qtractor skips one it cannot find).
+            # Every plug-in of the chain must have loaded (Qtractor skips one it cannot find);
+            # the session has loaded once its window is up.
             expected = 0 if chain is None else COPIES
-            for _ in range(50):
-                listed = host_qtractor.ET.fromstring(host.save()).findall(
-                    ".//audio-bus[@name='Master']/output-plugins/plugin")
-                if len(listed) == expected:
-                    break
-                time.sleep(0.2)
+            listed = host_qtractor.master_plugins(host.save())
             assert len(listed) == expected, f"{len(listed)} of {expected} plug-ins loaded"
             metro = subprocess.Popen(
                 ["jack_metro", "-n", "tone", "-b", "60", "-f", "997", "-A", "0.5", "-D", "990", "-a", "1", "-d", "1"],

@@ -50,8 +50,8 @@ impl Simd {
         }
     }
 
-    #[cfg(test)]
     /// The portable kernels only.
+    #[cfg(test)]
     pub const fn portable() -> Self {
         Self { avx_fma: false }
     }

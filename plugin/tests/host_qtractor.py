@@ -61,17 +61,21 @@ SESSION = """<?xml version="1.0" encoding="UTF-8"?>
     <channels>2</channels>
     <auto-connect>0</auto-connect>
     <output-plugins>
-     <plugin type="CLAP">
-      <filename>{plugin}</filename>
-      <index>0</index>
-      <activated>1</activated>
-     </plugin>
-    </output-plugins>
+{plugins}    </output-plugins>
    </audio-bus>
   </audio-engine>
  </devices>
 </session>
 """
+
+
+def session_xml(directory, plugins):
+    """A session whose master bus holds `plugins`, (type, filename) pairs: "CLAP" and a file,
+    or "LV2" and a URI."""
+    chain = "".join(
+        f'     <plugin type="{kind}"><filename>{filename}</filename><index>0</index>'
+        "<activated>1</activated></plugin>\n" for kind, filename in plugins)
+    return SESSION.format(directory=directory, plugins=chain)
 
 
 def wait_for(what, check, timeout=30.0, interval=0.2):
@@ -179,9 +183,14 @@ class Qtractor:
         self.log.close()
 
 
-def plugin_element(session_text):
+def master_plugins(session_text):
+    """The plug-in elements of the master bus in a saved session."""
     root = ET.fromstring(session_text)
-    plugins = root.findall(".//audio-bus[@name='Master']/output-plugins/plugin")
+    return root.findall(".//audio-bus[@name='Master']/output-plugins/plugin")
+
+
+def plugin_element(session_text):
+    plugins = master_plugins(session_text)
     assert len(plugins) == 1, session_text
     return plugins[0]
 
@@ -213,7 +222,7 @@ def first_run(tmp_path_factory, stub):
     assert BUNDLE.is_file(), f"no CLAP bundle at {BUNDLE}: run cargo xtask bundle preflight"
     work = tmp_path_factory.mktemp("qtractor1")
     session = work / "preflight.qtr"
-    session.write_text(SESSION.format(directory=work, plugin=BUNDLE))
+    session.write_text(session_xml(work, [("CLAP", BUNDLE)]))
     host = Qtractor(work, session, stub)
     result = {}
     try:
