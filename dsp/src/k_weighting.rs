@@ -224,11 +224,6 @@ impl BiquadState {
         Self { s1, s2 }
     }
 
-    /// Clears the state.
-    pub fn reset(&mut self) {
-        *self = Self::default();
-    }
-
     /// Flushes state that has decayed into the subnormal range (keeps long silences cheap and
     /// exact: the filters' output after silence is then exactly zero).
     #[inline]

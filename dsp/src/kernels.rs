@@ -3,7 +3,8 @@
 //! low-band correlation filter of both channels together. The stereo pass has an AVX + FMA
 //! version (detected at run time) that puts the shelf and low-pass filters of L and R in the four
 //! lanes of one vector and the two high-pass filters in another, so the six filter recurrences
-//! advance together; the portable version computes the same thing one lane at a time.
+//! advance together; the portable version computes the same thing one lane at a time. Channels
+//! outside the stereo pair run [`k_weight`], the same K-weighting one channel at a time.
 
 use crate::correlation::CorrelationSums;
 use crate::k_weighting::{Biquad, BiquadState};
@@ -216,6 +217,27 @@ pub fn stereo_pass_portable(
     st.high_pass = hp;
     st.low_pass = lp;
     out
+}
+
+/// Sum of squares of `x` after K-weighting (shelf, then high-pass), carrying `shelf_state` and
+/// `high_pass_state` across calls: the loudness energy of one channel outside the stereo pair.
+/// Real-time safe.
+pub fn k_weight(
+    x: &[f32],
+    shelf: &Biquad,
+    high_pass: &Biquad,
+    shelf_state: &mut BiquadState,
+    high_pass_state: &mut BiquadState,
+) -> f64 {
+    let (mut sh, mut hp) = (*shelf_state, *high_pass_state);
+    let mut energy = 0.0;
+    for &v in x {
+        let y = hp.tick(high_pass, sh.tick(shelf, v as f64));
+        energy += y * y;
+    }
+    *shelf_state = sh;
+    *high_pass_state = hp;
+    energy
 }
 
 /// Whether the CPU has AVX and FMA.
@@ -468,6 +490,36 @@ mod tests {
             shelf: k.shelf,
             high_pass: k.high_pass,
             low_pass: Biquad::butterworth_low_pass(rate, crate::correlation::LOW_BAND_HZ),
+        }
+    }
+
+    /// A channel outside the stereo pair is K-weighted exactly as a channel of the pair.
+    #[test]
+    fn single_channel_weighting_matches_the_portable_stereo_pass() {
+        let f = filters(48_000.0);
+        let l: Vec<f32> = (0..3000)
+            .map(|i| ((i as f32) * 0.021).sin() * 0.6)
+            .collect();
+        let r: Vec<f32> = (0..3000).map(|i| ((i as f32) * 0.37).cos() * 0.2).collect();
+        let pair = stereo_pass_portable(&l, &r, &f, &mut StereoState::default());
+        for (c, x) in [&l, &r].into_iter().enumerate() {
+            let (mut sh, mut hp) = (BiquadState::default(), BiquadState::default());
+            let mut energy = 0.0;
+            for part in x.chunks(700) {
+                energy += k_weight(part, &f.shelf, &f.high_pass, &mut sh, &mut hp);
+            }
+            let whole = k_weight(
+                x,
+                &f.shelf,
+                &f.high_pass,
+                &mut BiquadState::default(),
+                &mut BiquadState::default(),
+            );
+            assert_eq!(whole, pair.k_energy[c], "channel {c}");
+            assert!(
+                (energy - whole).abs() <= 1e-12 * whole,
+                "{energy} vs {whole}"
+            );
         }
     }
 

@@ -129,60 +129,34 @@ pub struct SpectrumBand {
 pub struct Summary {
     /// Sample rate of the measured audio.
     pub sample_rate_hz: u32,
-    /// Number of channels.
-    pub channels: usize,
     /// Frames measured.
     pub frames: u64,
-    /// Duration measured in seconds.
-    pub duration_s: f64,
-    /// Gated integrated loudness (BS.1770-4); `None` if nothing passed the gates.
-    pub integrated_lufs: Option<f64>,
-    /// Loudness range (Tech 3342); `None` if fewer than two short-term values passed the gates.
-    pub loudness_range_lu: Option<f64>,
     /// Highest momentary loudness (10 ms grid).
     pub max_momentary_lufs: Option<f64>,
     /// Highest short-term loudness (10 ms grid).
     pub max_short_term_lufs: Option<f64>,
-    /// Highest true peak over all channels (dBTP).
-    pub true_peak_dbtp: Option<f64>,
     /// Highest true peak of each channel (dBTP).
     pub true_peak_per_channel_dbtp: Vec<Option<f64>>,
-    /// Highest sample peak over all channels (dBFS).
-    pub sample_peak_dbfs: Option<f64>,
     /// Highest sample peak of each channel (dBFS).
     pub sample_peak_per_channel_dbfs: Vec<Option<f64>>,
     /// Peak-to-loudness ratio: max true peak minus integrated loudness.
     pub plr_db: Option<f64>,
     /// Crest factor: max sample peak over RMS, loudest channel (dB).
     pub crest_factor_db: Option<f64>,
-    /// Samples with |x| >= 1.0, all channels.
-    pub clipped_samples: u64,
-    /// Time of the first clipping (sample at or above 0 dBFS, or true peak above 0 dBTP),
-    /// seconds from the start.
-    pub first_clip_s: Option<f64>,
-    /// Time of the last clipping.
-    pub last_clip_s: Option<f64>,
     /// Oversampled values above the configured true-peak ceiling.
     pub true_peak_overs: u64,
     /// The ceiling `true_peak_overs` counts against (dBTP).
     pub true_peak_ceiling_dbtp: f64,
     /// Whole-measurement stereo correlation (energy weighted); `None` if mono or silent.
     pub correlation: Option<f64>,
-    /// Whole-measurement correlation below ~150 Hz.
-    pub low_band_correlation: Option<f64>,
-    /// Correlation over the passages that pass the integrated-loudness gates.
-    pub loud_correlation: Option<f64>,
     /// L/R energy balance in dB (positive leans left).
     pub balance_db: Option<f64>,
     /// Mid energy over side energy in dB (large = narrow; `None` if side is silent).
     pub mid_side_ratio_db: Option<f64>,
-    /// Whether every stereo sample pair was identical (mono material on a stereo bus).
-    pub channels_identical: bool,
-    /// DC offset of each channel: 20 log10 |mean|.
-    pub dc_offset_per_channel_dbfs: Vec<Option<f64>>,
-    /// NaN / infinite samples seen (measured as silence).
-    pub non_finite_samples: u64,
-    /// What the readiness rules read.
+    /// The statistics the readiness rules read, which are also the file's: duration, channels,
+    /// integrated loudness, LRA, highest true and sample peak, clipping and its times, the
+    /// low-band and loud-passage correlation, whether the channels are identical, DC offset and
+    /// non-finite samples. Read them here; the summary does not repeat them.
     pub readiness: ReadinessStats,
     /// Long-term average spectrum (power sum of the channels, LFE excluded), 1/6-octave bands.
     pub spectrum_bands: Vec<SpectrumBand>,

@@ -106,3 +106,10 @@ impl ReadinessStats {
         Some(self.true_peak_dbtp? - self.integrated_lufs?)
     }
 }
+
+impl ReadinessStats {
+    /// DC offset of each measured channel (dBFS).
+    pub fn dc_offsets(&self) -> &[Option<f64>] {
+        &self.dc_offset_dbfs[..self.channels.min(MAX_CHANNELS)]
+    }
+}

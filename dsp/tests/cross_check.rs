@@ -157,7 +157,7 @@ fn compare(
     let expected = lufs(r.loudness_global()).expect("reference has a reading");
     checks.within(
         &format!("{label} I"),
-        summary.integrated_lufs,
+        summary.readiness.integrated_lufs,
         expected,
         LOUDNESS_LU,
         LOUDNESS_LU,
@@ -185,7 +185,7 @@ fn compare(
     );
     checks.within(
         &format!("{label} LRA"),
-        summary.loudness_range_lu,
+        summary.readiness.loudness_range_lu,
         expected,
         LRA_LU,
         LRA_LU,

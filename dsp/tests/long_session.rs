@@ -77,12 +77,12 @@ fn close_relative(a: Option<f64>, b: Option<f64>, relative: f64) -> bool {
 /// The readings compared between runs, by name.
 fn headline(s: &Summary) -> [(&'static str, Option<f64>); 6] {
     [
-        ("integrated", s.integrated_lufs),
-        ("LRA", s.loudness_range_lu),
+        ("integrated", s.readiness.integrated_lufs),
+        ("LRA", s.readiness.loudness_range_lu),
         ("max momentary", s.max_momentary_lufs),
         ("max short-term", s.max_short_term_lufs),
-        ("true peak", s.true_peak_dbtp),
-        ("sample peak", s.sample_peak_dbfs),
+        ("true peak", s.readiness.true_peak_dbtp),
+        ("sample peak", s.readiness.sample_peak_dbfs),
     ]
 }
 
@@ -199,20 +199,24 @@ fn a_day_of_periodic_audio_keeps_memory_constant_and_loudness_exact() {
     });
 
     // Against one period measured alone.
-    let alone_i = alone.integrated_lufs.expect("the pattern has a level");
+    let alone_i = alone
+        .readiness
+        .integrated_lufs
+        .expect("the pattern has a level");
     checks.within(
         "integrated vs one period alone",
-        got.integrated_lufs,
+        got.readiness.integrated_lufs,
         alone_i,
         LOUDNESS_TOLERANCE_LU,
         LOUDNESS_TOLERANCE_LU,
     );
     let alone_lra = alone
+        .readiness
         .loudness_range_lu
         .expect("a minute has a loudness range");
     checks.within(
         "LRA vs one period alone",
-        got.loudness_range_lu,
+        got.readiness.loudness_range_lu,
         alone_lra,
         LRA_TOLERANCE_LU,
         LRA_TOLERANCE_LU,
@@ -220,25 +224,31 @@ fn a_day_of_periodic_audio_keeps_memory_constant_and_loudness_exact() {
     println!(
         "one period alone: I {:?}, LRA {:?}, true peak {:?}\n\
          steady-state period: I {:?}, LRA {:?}, true peak {:?}",
-        alone.integrated_lufs,
-        alone.loudness_range_lu,
-        alone.true_peak_dbtp,
-        steady.integrated_lufs,
-        steady.loudness_range_lu,
-        steady.true_peak_dbtp
+        alone.readiness.integrated_lufs,
+        alone.readiness.loudness_range_lu,
+        alone.readiness.true_peak_dbtp,
+        steady.readiness.integrated_lufs,
+        steady.readiness.loudness_range_lu,
+        steady.readiness.true_peak_dbtp
     );
-    checks.check(got.true_peak_dbtp == alone.true_peak_dbtp, || {
-        format!(
-            "true peak {:?}, one period alone {:?}",
-            got.true_peak_dbtp, alone.true_peak_dbtp
-        )
-    });
-    checks.check(got.sample_peak_dbfs == alone.sample_peak_dbfs, || {
-        format!(
-            "sample peak {:?}, one period alone {:?}",
-            got.sample_peak_dbfs, alone.sample_peak_dbfs
-        )
-    });
+    checks.check(
+        got.readiness.true_peak_dbtp == alone.readiness.true_peak_dbtp,
+        || {
+            format!(
+                "true peak {:?}, one period alone {:?}",
+                got.readiness.true_peak_dbtp, alone.readiness.true_peak_dbtp
+            )
+        },
+    );
+    checks.check(
+        got.readiness.sample_peak_dbfs == alone.readiness.sample_peak_dbfs,
+        || {
+            format!(
+                "sample peak {:?}, one period alone {:?}",
+                got.readiness.sample_peak_dbfs, alone.readiness.sample_peak_dbfs
+            )
+        },
+    );
 
     // The exact composition of the session from its parts.
     for ((name, g), (_, e)) in headline(&got).into_iter().zip(headline(&expected)) {
@@ -247,11 +257,11 @@ fn a_day_of_periodic_audio_keeps_memory_constant_and_loudness_exact() {
         });
     }
     checks.check(
-        got.non_finite_samples == 0 && got.clipped_samples == 0,
+        got.readiness.non_finite_samples == 0 && got.readiness.clipped_samples == 0,
         || {
             format!(
                 "non-finite {} / clipped {} on clean audio",
-                got.non_finite_samples, got.clipped_samples
+                got.readiness.non_finite_samples, got.readiness.clipped_samples
             )
         },
     );
@@ -445,11 +455,12 @@ fn readings_after_garbage_equal_a_clean_run_of_the_same_audio() {
         let snapshot = dirty_meter.snapshot();
         let summary = dirty_meter.summary();
         checks.check(
-            snapshot.non_finite_samples == injected && summary.non_finite_samples == injected,
+            snapshot.non_finite_samples == injected
+                && summary.readiness.non_finite_samples == injected,
             || {
                 format!(
                     "{name}: non_finite_samples {} (snapshot) / {} (summary), injected {injected}",
-                    snapshot.non_finite_samples, summary.non_finite_samples
+                    snapshot.non_finite_samples, summary.readiness.non_finite_samples
                 )
             },
         );
@@ -458,9 +469,10 @@ fn readings_after_garbage_equal_a_clean_run_of_the_same_audio() {
         });
         checks.check(
             summary
+                .readiness
                 .integrated_lufs
                 .is_some_and(|i| i.is_finite() && i < 10.0),
-            || format!("{name}: integrated {:?}", summary.integrated_lufs),
+            || format!("{name}: integrated {:?}", summary.readiness.integrated_lufs),
         );
     }
     checks.finish();
@@ -483,7 +495,7 @@ fn block_sizes_changing_every_call_give_the_summary_of_4096_frame_blocks() {
     let mut reference = stereo_meter(RATE_HZ);
     feed_blocks(&mut reference, &signal);
     let reference = reference.summary();
-    assert!(reference.loudness_range_lu.is_some());
+    assert!(reference.readiness.loudness_range_lu.is_some());
 
     let mut checks = Checks::new();
     for seed in 1..=4u64 {
@@ -551,7 +563,13 @@ fn a_minus_23_dbfs_tone_reads_minus_23_at_every_rate_from_8_to_384_khz() {
         let s = m.summary();
         let live = m.snapshot();
         let tol = LOUDNESS_TOLERANCE_LU;
-        checks.within(&format!("{rate} Hz I"), s.integrated_lufs, -23.0, tol, tol);
+        checks.within(
+            &format!("{rate} Hz I"),
+            s.readiness.integrated_lufs,
+            -23.0,
+            tol,
+            tol,
+        );
         checks.within(&format!("{rate} Hz M"), m.momentary_lufs(), -23.0, tol, tol);
         checks.within(
             &format!("{rate} Hz S"),
@@ -562,7 +580,7 @@ fn a_minus_23_dbfs_tone_reads_minus_23_at_every_rate_from_8_to_384_khz() {
         );
         checks.within(
             &format!("{rate} Hz true peak"),
-            s.true_peak_dbtp,
+            s.readiness.true_peak_dbtp,
             -23.0,
             TRUE_PEAK_UNDER_DB,
             TRUE_PEAK_OVER_DB,

@@ -66,20 +66,20 @@ fn non_finite_summary_fields(s: &Summary) -> Vec<String> {
             bad.push(format!("{name} = {v:?}"));
         }
     };
-    check("duration_s", Some(s.duration_s));
-    check("integrated_lufs", s.integrated_lufs);
-    check("loudness_range_lu", s.loudness_range_lu);
+    check("duration_s", Some(s.readiness.measured_s));
+    check("integrated_lufs", s.readiness.integrated_lufs);
+    check("loudness_range_lu", s.readiness.loudness_range_lu);
     check("max_momentary_lufs", s.max_momentary_lufs);
     check("max_short_term_lufs", s.max_short_term_lufs);
-    check("true_peak_dbtp", s.true_peak_dbtp);
-    check("sample_peak_dbfs", s.sample_peak_dbfs);
+    check("true_peak_dbtp", s.readiness.true_peak_dbtp);
+    check("sample_peak_dbfs", s.readiness.sample_peak_dbfs);
     check("plr_db", s.plr_db);
     check("crest_factor_db", s.crest_factor_db);
-    check("first_clip_s", s.first_clip_s);
-    check("last_clip_s", s.last_clip_s);
+    check("first_clip_s", s.readiness.first_clip_s);
+    check("last_clip_s", s.readiness.last_clip_s);
     check("correlation", s.correlation);
-    check("low_band_correlation", s.low_band_correlation);
-    check("loud_correlation", s.loud_correlation);
+    check("low_band_correlation", s.readiness.low_band_correlation);
+    check("loud_correlation", s.readiness.loud_correlation);
     check("balance_db", s.balance_db);
     check("mid_side_ratio_db", s.mid_side_ratio_db);
     for (ch, v) in s.true_peak_per_channel_dbtp.iter().enumerate() {
@@ -88,7 +88,7 @@ fn non_finite_summary_fields(s: &Summary) -> Vec<String> {
     for (ch, v) in s.sample_peak_per_channel_dbfs.iter().enumerate() {
         check(&format!("sample_peak_per_channel_dbfs[{ch}]"), *v);
     }
-    for (ch, v) in s.dc_offset_per_channel_dbfs.iter().enumerate() {
+    for (ch, v) in s.readiness.dc_offsets().iter().enumerate() {
         check(&format!("dc_offset_per_channel_dbfs[{ch}]"), *v);
     }
     for band in &s.spectrum_bands {
@@ -191,15 +191,15 @@ fn non_finite_samples_are_counted_and_do_not_poison_the_measurement() {
     }
     checks.within("I after bad samples", s.integrated_lufs, -23.0, TOL, TOL);
     let summary = dirty_meter.summary();
-    checks.check(summary.non_finite_samples == injected, || {
+    checks.check(summary.readiness.non_finite_samples == injected, || {
         format!(
             "non_finite_samples {} (summary), injected {injected}",
-            summary.non_finite_samples
+            summary.readiness.non_finite_samples
         )
     });
     let bad = non_finite_summary_fields(&summary);
     checks.check(bad.is_empty(), || format!("summary: {}", bad.join(", ")));
-    checks.check(summary.true_peak_dbtp.is_some(), || {
+    checks.check(summary.readiness.true_peak_dbtp.is_some(), || {
         "no true peak after bad samples".to_string()
     });
     checks.finish();
@@ -290,6 +290,6 @@ fn silence_reads_no_signal_rather_than_minus_infinity() {
     assert_eq!(s.frames_measured, 5 * u64::from(rate));
     assert!(non_finite_snapshot_fields(&s).is_empty());
     let summary = m.summary();
-    assert_eq!(summary.integrated_lufs, None);
+    assert_eq!(summary.readiness.integrated_lufs, None);
     assert!(non_finite_summary_fields(&summary).is_empty());
 }

@@ -33,7 +33,7 @@ fn check_integrated(checks: &mut Checks, label: &str, meter: &mut Meter, expecte
     );
     checks.within(
         &format!("{label} I (summary)"),
-        meter.summary().integrated_lufs,
+        meter.summary().readiness.integrated_lufs,
         expected,
         TOL,
         TOL,
@@ -205,8 +205,8 @@ fn tech3341_case_6_surround_5_1_loud_lfe_is_excluded() {
         feed(&mut loud, &case_6_with_lfe(rate, lfe), 1024);
         let label = format!("case 6 (5.1, loud LFE) @ {rate} Hz");
         check_msi(&mut checks, &label, &mut loud, -23.0);
-        let with = loud.summary().integrated_lufs;
-        let without = silent.summary().integrated_lufs;
+        let with = loud.summary().readiness.integrated_lufs;
+        let without = silent.summary().readiness.integrated_lufs;
         checks.check(
             matches!((with, without), (Some(a), Some(b)) if (a - b).abs() <= 1e-6 * b.abs()),
             || {

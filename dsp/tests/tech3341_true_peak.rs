@@ -117,7 +117,7 @@ fn check_true_peak(
     );
     checks.within(
         &format!("{label} @ {rate} Hz, max (summary)"),
-        summary.true_peak_dbtp,
+        summary.readiness.true_peak_dbtp,
         expected_dbtp,
         lo,
         hi,

@@ -32,7 +32,7 @@ fn lra_case(case: u64, levels_dbfs: &[f64], expected_lu: f64) {
         );
         checks.within(
             &format!("{label} (summary)"),
-            m.summary().loudness_range_lu,
+            m.summary().readiness.loudness_range_lu,
             expected_lu,
             tol,
             tol,
