@@ -1,0 +1,266 @@
+//! The meter as a whole: levels, paths, silence, bad input, split measurement, goniometer.
+
+use super::*;
+use crate::snapshot::SCOPE_POINTS;
+use crate::units::db_to_amplitude;
+
+fn sine(rate: u32, freq: f64, amp: f64, frames: usize) -> Vec<f32> {
+    (0..frames)
+        .map(|i| (amp * (2.0 * std::f64::consts::PI * freq * i as f64 / rate as f64).sin()) as f32)
+        .collect()
+}
+
+#[test]
+fn stereo_sine_at_minus_23_dbfs_reads_minus_23_lufs() {
+    for rate in [44_100, 48_000, 96_000] {
+        let mut m =
+            Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid config");
+        let x = sine(rate, 1000.0, db_to_amplitude(-23.0), rate as usize * 10);
+        m.process(&[&x, &x]);
+        let s = m.snapshot();
+        let i = s.integrated_lufs.expect("gated");
+        assert!((i + 23.0).abs() < 0.05, "{rate}: {i}");
+        assert!((s.momentary_lufs.expect("level") + 23.0).abs() < 0.05);
+        assert!((s.short_term_lufs.expect("level") + 23.0).abs() < 0.05);
+        assert_eq!(s.correlation.map(|c| (c * 1000.0).round()), Some(1000.0));
+    }
+}
+
+#[test]
+fn generic_path_matches_stereo_path() {
+    let rate = 48_000;
+    let l = sine(rate, 440.0, 0.3, 48_000 * 4);
+    let r = sine(rate, 660.0, 0.2, 48_000 * 4);
+    let mut stereo = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    let mut other =
+        Meter::new(MeterConfig::new(rate, ChannelLayout::Other(2), 512)).expect("valid");
+    stereo.process(&[&l, &r]);
+    other.process(&[&l, &r]);
+    let (a, b) = (stereo.summary(), other.summary());
+    assert_eq!(a.readiness.integrated_lufs, b.readiness.integrated_lufs);
+    assert_eq!(a.readiness.true_peak_dbtp, b.readiness.true_peak_dbtp);
+    assert_eq!(a.correlation, b.correlation);
+    assert_eq!(
+        a.readiness.low_band_correlation,
+        b.readiness.low_band_correlation
+    );
+}
+
+/// A plug-in sees the host's silence (a stopped transport, the end of the material): the DC
+/// offset is that of the audio that is there, however much silence follows or precedes it.
+#[test]
+fn dc_offset_is_not_diluted_by_silence() {
+    let rate = 48_000;
+    let offset = db_to_amplitude(-28.0) as f32;
+    let music: Vec<f32> = sine(rate, 440.0, 0.25, rate as usize * 10)
+        .iter()
+        .map(|x| x + offset)
+        .collect();
+    let silence = vec![0.0f32; rate as usize * 30];
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    m.process(&[&silence[..rate as usize * 5], &silence[..rate as usize * 5]]);
+    m.process(&[&music, &music]);
+    let just_music = m.readiness_stats().dc_offset_dbfs[0].expect("offset");
+    assert!((just_music + 28.0).abs() < 0.05, "{just_music}");
+    for _ in 0..4 {
+        m.process(&[&silence, &silence]);
+        let dc = m.readiness_stats().dc_offset_dbfs[0].expect("offset");
+        assert!(
+            (dc - just_music).abs() < 1e-9,
+            "{dc} after silence vs {just_music}"
+        );
+    }
+    assert_eq!(m.summary().readiness.dc_offset_dbfs[1], Some(just_music));
+}
+
+#[test]
+fn non_finite_samples_are_counted_and_harmless() {
+    let rate = 48_000;
+    let mut x = sine(rate, 1000.0, db_to_amplitude(-23.0), rate as usize * 5);
+    x[1000] = f32::NAN;
+    x[2000] = f32::INFINITY;
+    x[3000] = f32::NEG_INFINITY;
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    m.process(&[&x, &x]);
+    let s = m.summary();
+    assert_eq!(s.readiness.non_finite_samples, 6);
+    assert!((s.readiness.integrated_lufs.expect("gated") + 23.0).abs() < 0.05);
+    assert!(s.readiness.true_peak_dbtp.expect("level") < -22.0);
+}
+
+#[test]
+fn clipping_is_counted_with_times() {
+    let rate = 48_000;
+    let mut x = vec![0.1f32; rate as usize];
+    x[4800] = 1.0;
+    x[9600] = -1.5;
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Mono, 512)).expect("valid");
+    m.process(&[&x]);
+    let s = m.summary();
+    assert_eq!(s.readiness.clipped_samples, 2);
+    assert_eq!(s.readiness.first_clip_s, Some(0.1));
+    assert_eq!(s.readiness.last_clip_s, Some(0.2));
+    assert!(s.true_peak_overs >= 2);
+}
+
+#[test]
+fn split_measurement_matches_a_single_pass() {
+    let rate = 44_100;
+    let secs = 20;
+    let mut l = Vec::new();
+    let mut r = Vec::new();
+    let mut s = 0x2468_ace1u32;
+    for i in 0..rate as usize * secs {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        let env = 0.2 + 0.15 * ((i as f64) / 30_000.0).sin();
+        let w = (s as f64 / u32::MAX as f64 - 0.5) * env;
+        l.push(w as f32);
+        r.push((0.6 * w + 0.1 * (i as f64 * 0.03).sin()) as f32);
+    }
+    l[300_000] = 1.2; // a clip in the second part
+    let mut cfg = MeterConfig::new(rate, ChannelLayout::Stereo, 4096);
+    cfg.spectrum = SpectrumMode::LongTermFull;
+    let mut whole = Meter::new(cfg).expect("valid");
+    for (a, b) in l.chunks(4096).zip(r.chunks(4096)) {
+        whole.process(&[a, b]);
+    }
+    let split_at = rate as usize * 7;
+    let warm_up = rate as usize * 3;
+    let mut first = Meter::new(cfg).expect("valid");
+    first.process(&[&l[..split_at], &r[..split_at]]);
+    let mut second = Meter::new(cfg).expect("valid");
+    second.set_paused(true);
+    second.process(&[
+        &l[split_at - warm_up..split_at],
+        &r[split_at - warm_up..split_at],
+    ]);
+    second.set_paused(false);
+    second.process(&[&l[split_at..], &r[split_at..]]);
+    first.merge_following(&second);
+    let (a, b) = (whole.summary(), first.summary());
+    let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+        (Some(x), Some(y)) => (x - y).abs() < 1e-6,
+        (None, None) => true,
+        _ => false,
+    };
+    assert_eq!(a.frames, b.frames);
+    assert!(
+        close(a.readiness.integrated_lufs, b.readiness.integrated_lufs),
+        "{a:?}\n{b:?}"
+    );
+    assert!(close(
+        a.readiness.loudness_range_lu,
+        b.readiness.loudness_range_lu
+    ));
+    assert!(close(a.max_momentary_lufs, b.max_momentary_lufs));
+    assert!(close(a.max_short_term_lufs, b.max_short_term_lufs));
+    assert_eq!(a.true_peak_per_channel_dbtp, b.true_peak_per_channel_dbtp);
+    assert_eq!(
+        a.sample_peak_per_channel_dbfs,
+        b.sample_peak_per_channel_dbfs
+    );
+    assert_eq!(a.readiness.clipped_samples, b.readiness.clipped_samples);
+    assert_eq!(a.readiness.first_clip_s, b.readiness.first_clip_s);
+    assert!(
+        close(a.correlation, b.correlation)
+            && close(a.readiness.loud_correlation, b.readiness.loud_correlation)
+    );
+    assert_eq!(a.readiness.peak_histogram, b.readiness.peak_histogram);
+    // The long-term spectrum averages differently placed frames: close, not identical.
+    for (x, y) in a.spectrum_bands.iter().zip(&b.spectrum_bands) {
+        let (x, y) = (x.db.unwrap_or(-200.0), y.db.unwrap_or(-200.0));
+        assert!((x - y).abs() < 0.5, "{x} vs {y}");
+    }
+}
+
+#[test]
+fn goniometer_trace_only_in_display_mode() {
+    let rate = 48_000;
+    let l: Vec<f32> = (0..rate as usize)
+        .map(|i| (i % 997) as f32 / 997.0)
+        .collect();
+    let r: Vec<f32> = l.iter().map(|v| -v).collect();
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    m.process(&[&l, &r]);
+    assert_eq!(m.snapshot().scope_len, 0);
+    m.set_spectrum_mode(SpectrumMode::Display);
+    m.process(&[&l, &r]);
+    let s = m.snapshot();
+    assert_eq!(s.scope_len, SCOPE_POINTS);
+    // The newest point is one of the last input pairs, and every point keeps L = -R.
+    assert!(s.scope.iter().all(|p| p[0] == -p[1]));
+    let newest = s.scope[SCOPE_POINTS - 1];
+    assert!(l[l.len() - m.scope.step()..].contains(&newest[0]));
+    assert_eq!(m.snapshot().scope_len, 0, "read-and-reset");
+}
+
+#[test]
+fn loudness_returns_to_no_signal_after_the_window_empties() {
+    let rate = 48_000;
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    let loud = sine(rate, 1000.0, 0.5, rate as usize * 4);
+    m.process(&[&loud, &loud]);
+    let quiet = vec![0.0f32; 480];
+    let mut gone_after = [None, None];
+    let mut previous = [f32::INFINITY; 2];
+    for step in 1..=400 {
+        m.process(&[&quiet, &quiet]);
+        let s = m.snapshot();
+        for (k, reading) in [s.momentary_lufs, s.short_term_lufs]
+            .into_iter()
+            .enumerate()
+        {
+            match reading {
+                // The filters' tail decays smoothly: never a jump up, never a stale value.
+                Some(l) => {
+                    assert!(gone_after[k].is_none(), "reading came back: {l}");
+                    assert!(l <= previous[k] + 1e-3, "{k}: {l} after {}", previous[k]);
+                    previous[k] = l;
+                }
+                None => {
+                    gone_after[k].get_or_insert(step);
+                }
+            }
+        }
+    }
+    // The window length in 10 ms steps plus the K-weighting filters' decay into zero.
+    assert!(
+        gone_after[0].is_some_and(|s| (40..80).contains(&s)),
+        "{gone_after:?}"
+    );
+    assert!(
+        gone_after[1].is_some_and(|s| (300..340).contains(&s)),
+        "{gone_after:?}"
+    );
+}
+
+#[test]
+fn missing_channels_are_silence() {
+    let rate = 48_000;
+    let x = sine(rate, 1000.0, db_to_amplitude(-23.0), rate as usize * 5);
+    let silent = vec![0.0f32; x.len()];
+    let mut both = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    let mut one = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    for (a, z) in x.chunks(512).zip(silent.chunks(512)) {
+        both.process(&[a, z]);
+        one.process(&[a]);
+    }
+    let (a, b) = (both.summary(), one.summary());
+    assert_eq!(a.readiness.integrated_lufs, b.readiness.integrated_lufs);
+    assert_eq!(b.sample_peak_per_channel_dbfs[1], None);
+}
+
+#[test]
+fn refuses_bad_configs() {
+    assert!(matches!(
+        Meter::new(MeterConfig::new(7_999, ChannelLayout::Stereo, 64)),
+        Err(MeterError::UnsupportedSampleRate { got: 7_999, .. })
+    ));
+    assert!(matches!(
+        Meter::new(MeterConfig::new(48_000, ChannelLayout::Other(9), 64)),
+        Err(MeterError::UnsupportedChannelCount { got: 9, .. })
+    ));
+    assert!(Meter::new(MeterConfig::new(48_000, ChannelLayout::Other(0), 64)).is_err());
+}
