@@ -8,7 +8,7 @@ use preflight_dsp::platforms::{Platform, PlatformOutcome};
 use preflight_dsp::readiness::{self, Finding, Profile, Report, Severity, Verdict};
 
 use crate::analyze::Analysis;
-use crate::report::AnalysisReport;
+use crate::report::{round_opt, AnalysisReport, DB_DECIMALS};
 
 /// One finding as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,15 +63,9 @@ pub struct CheckReport {
     pub measurements: AnalysisReport,
 }
 
-fn round2(v: Option<f64>) -> Option<f64> {
-    v.filter(|x| x.is_finite()).map(|x| {
-        let r = (x * 100.0).round() / 100.0;
-        if r == 0.0 {
-            0.0
-        } else {
-            r
-        }
-    })
+/// Finding values, thresholds and platform figures, rounded like the measurements.
+fn round_db(v: Option<f64>) -> Option<f64> {
+    round_opt(v, DB_DECIMALS)
 }
 
 impl From<&Finding> for FindingReport {
@@ -79,8 +73,8 @@ impl From<&Finding> for FindingReport {
         Self {
             id: f.id.id().to_string(),
             severity: f.severity.id().to_string(),
-            value: round2(f.value),
-            threshold: round2(f.threshold),
+            value: round_db(f.value),
+            threshold: round_db(f.threshold),
             message: f.message.clone(),
             advice: f.advice.clone(),
         }
@@ -94,8 +88,8 @@ impl From<&PlatformOutcome> for PlatformReport {
             name: p.platform.name.to_string(),
             target_lufs: p.platform.target_lufs,
             true_peak_ceiling_dbtp: p.ceiling_dbtp,
-            gain_db: round2(p.gain_db),
-            true_peak_after_dbtp: round2(p.true_peak_after_dbtp),
+            gain_db: round_db(p.gain_db),
+            true_peak_after_dbtp: round_db(p.true_peak_after_dbtp),
             status: p.status.code().to_string(),
         }
     }

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use preflight_dsp::{SpectrumBand, Summary};
+use preflight_dsp::{ChannelLayout, SpectrumBand, Summary};
 use serde::{Deserialize, Serialize};
 
 use crate::decode::SampleFormat;
@@ -303,20 +303,17 @@ fn duration_text(seconds: f64) -> String {
     format!("{seconds:.3} s ({whole_minutes:.0}:{rest:06.3})")
 }
 
-/// Loudspeaker labels for the usual layouts (see `preflight_dsp::ChannelLayout`).
+/// Loudspeaker labels of the usual layout for `channels` ([`ChannelLayout::label`]), else
+/// `ch1`, `ch2`...
 fn channel_labels(channels: usize) -> Vec<String> {
-    let named: &[&str] = match channels {
-        1 => &["M"],
-        2 => &["L", "R"],
-        5 => &["L", "R", "C", "Ls", "Rs"],
-        6 => &["L", "R", "C", "LFE", "Ls", "Rs"],
-        _ => &[],
-    };
-    if named.is_empty() {
-        (1..=channels).map(|i| format!("ch{i}")).collect()
-    } else {
-        named.iter().map(|s| s.to_string()).collect()
-    }
+    let layout = ChannelLayout::from_channel_count(channels);
+    (0..channels)
+        .map(|c| {
+            layout
+                .label(c)
+                .map_or_else(|| format!("ch{}", c + 1), str::to_string)
+        })
+        .collect()
 }
 
 /// Rounds to `decimals` places; avoids printing `-0.0`.
@@ -331,7 +328,7 @@ fn round(v: f64, decimals: i32) -> f64 {
 }
 
 /// Rounds a value that may not exist; non-finite values become `None`.
-fn round_opt(v: Option<f64>, decimals: i32) -> Option<f64> {
+pub(crate) fn round_opt(v: Option<f64>, decimals: i32) -> Option<f64> {
     v.filter(|x| x.is_finite()).map(|x| round(x, decimals))
 }
 

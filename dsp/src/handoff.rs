@@ -86,13 +86,7 @@ impl SnapshotReceiver {
 }
 
 #[cfg(any(test, feature = "test-support"))]
-fn max_opt(a: Option<f32>, b: Option<f32>) -> Option<f32> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
+use crate::units::max_level;
 
 /// `newer` with its since-last peaks raised to the maxima of both.
 #[cfg(any(test, feature = "test-support"))]
@@ -102,14 +96,14 @@ fn merge_peaks(older: Snapshot, mut newer: Snapshot) -> Snapshot {
         .iter_mut()
         .zip(older.true_peak_since_last_dbtp)
     {
-        *n = max_opt(*n, o);
+        *n = max_level(*n, o);
     }
     for (n, o) in newer
         .sample_peak_since_last_dbfs
         .iter_mut()
         .zip(older.sample_peak_since_last_dbfs)
     {
-        *n = max_opt(*n, o);
+        *n = max_level(*n, o);
     }
     if !newer.spectrum_valid && older.spectrum_valid {
         newer.spectrum_db = older.spectrum_db;

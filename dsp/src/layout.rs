@@ -65,6 +65,19 @@ impl ChannelLayout {
         w
     }
 
+    /// Loudspeaker label of channel `index` ("M"; "L", "R"; "L", "R", "C", "Ls", "Rs";
+    /// "L", "R", "C", "LFE", "Ls", "Rs"), or `None` for other layouts and indices.
+    pub fn label(self, index: usize) -> Option<&'static str> {
+        let named: &[&'static str] = match self {
+            Self::Mono => &["M"],
+            Self::Stereo => &["L", "R"],
+            Self::Surround50 => &["L", "R", "C", "Ls", "Rs"],
+            Self::Surround51 => &["L", "R", "C", "LFE", "Ls", "Rs"],
+            Self::Other(_) => &[],
+        };
+        named.get(index).copied()
+    }
+
     /// Whether the first two channels are a left/right pair (for correlation and balance).
     pub fn has_stereo_pair(self) -> bool {
         !matches!(self, Self::Mono | Self::Other(0) | Self::Other(1))

@@ -19,21 +19,24 @@ mod handoff;
 mod k_weighting;
 mod kernels;
 mod layout;
-pub mod meter;
+mod meter;
 #[cfg(any(test, feature = "test-support"))]
 pub mod mixes;
 pub mod platforms;
 pub mod readiness;
 #[cfg(any(test, feature = "test-support"))]
 pub mod signals;
-pub mod snapshot;
-pub mod spectrum;
+mod snapshot;
+mod spectrum;
 mod stats;
 mod true_peak;
-pub mod units;
+mod units;
 
 pub use handoff::{snapshot_channel, SnapshotReceiver, SnapshotSender};
 pub use layout::{ChannelLayout, MAX_CHANNELS};
-pub use meter::{Meter, MeterConfig, MeterError, SpectrumMode};
-pub use snapshot::{Snapshot, SpectrumBand, Summary};
-pub use spectrum::{band_centers_hz, BAND_COUNT};
+pub use meter::{
+    Meter, MeterConfig, MeterError, SpectrumMode, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ,
+};
+pub use snapshot::{Snapshot, SpectrumBand, Summary, SCOPE_POINTS};
+pub use spectrum::{band_centers_hz, fft_len, BAND_COUNT};
+pub use units::{amplitude_to_db, lufs_to_power, max_level, power_to_lufs};

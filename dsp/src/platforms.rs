@@ -200,7 +200,7 @@ impl PlatformOutcome {
 }
 
 /// Tolerance within which a master counts as at target (LU).
-pub const AT_TARGET_LU: f64 = 0.1;
+pub(crate) const AT_TARGET_LU: f64 = 0.1;
 
 /// What `platform` does to a master with this integrated loudness and max true peak.
 pub fn outcome(

@@ -161,36 +161,8 @@ impl SpectrumAnalyzer {
         self.len
     }
 
-    /// Always false: the analyser has a fixed, non-zero length.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
-    /// Feeds one frame of samples (one per analysed channel). When a hop completes, runs the
-    /// FFT. `hop` is `len` (long-term only) or `len / 2` (display). Real-time safe.
-    #[inline]
-    pub fn push_frame(&mut self, frame: &[f32], hop: usize, long_term: bool, display: bool) {
-        for (ring, &x) in self.rings.iter_mut().zip(frame) {
-            ring[self.write] = x;
-        }
-        self.write += 1;
-        if self.write == self.len {
-            self.write = 0;
-        }
-        if self.filled < self.len {
-            self.filled += 1;
-        }
-        self.since_frame += 1;
-        if self.since_frame >= hop {
-            self.since_frame = 0;
-            if self.filled == self.len {
-                self.analyse(long_term, display);
-            }
-        }
-    }
-
-    /// Feeds the frames `range` of the channels `channels` of `planar`, running the FFT at each
-    /// completed hop as [`Self::push_frame`] does. Real-time safe.
+    /// Feeds the frames `range` of the channels `channels` of `planar` into the rings. Each time
+    /// `schedule.hop` frames have arrived and the ring is full, runs the FFT. Real-time safe.
     pub fn push_block(
         &mut self,
         planar: &[Vec<f32>],
@@ -303,11 +275,6 @@ impl SpectrumAnalyzer {
         out
     }
 
-    /// Frames averaged into the long-term spectrum.
-    pub fn long_term_frames(&self) -> u64 {
-        self.long_term_frames
-    }
-
     /// Clears history, display and long-term average. Real-time safe.
     pub fn reset(&mut self) {
         for r in &mut self.rings {
@@ -351,16 +318,35 @@ mod tests {
         assert_eq!(fft_len(96_000), 8192);
     }
 
+    /// Feeds one channel in uneven blocks, long-term analysis every `hop` frames.
+    fn feed(a: &mut SpectrumAnalyzer, x: &[f32], hop: usize) {
+        let planar = vec![x.to_vec()];
+        let schedule = FrameSchedule {
+            hop,
+            long_term: true,
+            display: false,
+        };
+        let mut at = 0;
+        for len in [1, 500, 7, 4096].iter().cycle() {
+            let end = (at + len).min(x.len());
+            a.push_block(&planar, &[0], at..end, schedule);
+            at = end;
+            if at == x.len() {
+                break;
+            }
+        }
+    }
+
     #[test]
     fn full_scale_sine_reads_near_zero_db_in_its_band() {
         let rate = 48_000;
         let mut a = SpectrumAnalyzer::new(rate, 1);
         let len = a.len();
         let f = 1000.0;
-        for i in 0..len * 4 {
-            let x = (2.0 * std::f64::consts::PI * f * i as f64 / rate as f64).sin() as f32;
-            a.push_frame(&[x], len, true, false);
-        }
+        let x: Vec<f32> = (0..len * 4)
+            .map(|i| (2.0 * std::f64::consts::PI * f * i as f64 / rate as f64).sin() as f32)
+            .collect();
+        feed(&mut a, &x, len);
         let lt = a.long_term_db();
         let b1k = lt[34].expect("1 kHz band has energy");
         // The band (944-1059 Hz) holds 10 bins; the Hann-windowed sine puts 1.5x its peak-bin
@@ -368,7 +354,7 @@ mod tests {
         assert!((b1k + 8.24).abs() < 0.1, "{b1k}");
         let b100 = lt[14].expect("leakage is tiny but non-zero");
         assert!(b100 < b1k - 60.0, "{b100}");
-        assert_eq!(a.long_term_frames(), 4);
+        assert_eq!(a.long_term_frames, 4);
     }
 
     #[test]
@@ -378,6 +364,7 @@ mod tests {
         let mut a = SpectrumAnalyzer::new(rate, 1);
         let mut s = 0x9e37_79b9u32;
         let (mut b0, mut b1, mut b2) = (0f32, 0f32, 0f32);
+        let mut x = Vec::new();
         for _ in 0..rate * 20 {
             s ^= s << 13;
             s ^= s >> 17;
@@ -387,8 +374,9 @@ mod tests {
             b1 = 0.96300 * b1 + w * 0.2965164;
             b2 = 0.57000 * b2 + w * 1.0526913;
             let p = (b0 + b1 + b2 + w * 0.1848) * 0.1;
-            a.push_frame(&[p], 4096, true, false);
+            x.push(p);
         }
+        feed(&mut a, &x, 4096);
         let lt = a.long_term_db();
         let at = |k: usize| lt[k].expect("noise in band");
         // 250 Hz (k=22) to 4 kHz (k=46): four octaves, -12 dB.

@@ -7,6 +7,15 @@
 /// front channel reads -3.01 LKFS.
 pub const LOUDNESS_OFFSET_DB: f64 = -0.691;
 
+/// The higher of two levels, either of which may not exist (a missing level is lower than any).
+pub fn max_level(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
 /// Loudness (LUFS) of a channel-weighted mean square, per BS.1770-4 eq. (2).
 /// `None` for zero energy.
 #[inline]

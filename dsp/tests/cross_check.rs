@@ -30,7 +30,7 @@ mod common;
 use common::{feed_random, stereo_meter, Checks, RATES_HZ};
 use ebur128::{EbuR128, Mode};
 use preflight_dsp::signals::{self, Planar};
-use preflight_dsp::units::{amplitude_to_db, lufs_to_power, power_to_lufs};
+use preflight_dsp::{amplitude_to_db, lufs_to_power, power_to_lufs};
 use realfft::RealFftPlanner;
 
 const LOUDNESS_LU: f64 = 0.1;

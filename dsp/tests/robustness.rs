@@ -7,11 +7,11 @@ use common::{
     feed, feed_observing, meter, stereo_meter, ten_ms_frames, Checks, LOUDNESS_TOLERANCE_LU,
     TONE_HZ,
 };
-use preflight_dsp::meter::{MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ};
 use preflight_dsp::signals::{seconds_to_frames, Sequence};
 use preflight_dsp::{
     ChannelLayout, Meter, MeterConfig, MeterError, Snapshot, Summary, MAX_CHANNELS,
 };
+use preflight_dsp::{MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ};
 
 const TOL: f64 = LOUDNESS_TOLERANCE_LU;
 

@@ -26,8 +26,8 @@ mod common;
 use std::f64::consts::PI;
 
 use common::{feed_random, stereo_meter, Checks, RATES_HZ, TRUE_PEAK_OVER_DB, TRUE_PEAK_UNDER_DB};
+use preflight_dsp::amplitude_to_db;
 use preflight_dsp::signals::{self, seconds_to_frames, Planar, Sequence};
-use preflight_dsp::units::amplitude_to_db;
 
 /// Right channel level relative to the left.
 const RIGHT_OFFSET_DB: f64 = -6.0;

@@ -1,6 +1,8 @@
 //! How readings are written: one decimal, the unit always shown, and an em dash for a value that
 //! does not exist (silence, below the gates), so "no signal" never reads as a number.
 
+use preflight_dsp::ChannelLayout;
+
 /// What a missing value shows.
 pub const NO_VALUE: &str = "—";
 
@@ -58,18 +60,15 @@ pub fn format_correlation(value: Option<f32>) -> String {
     )
 }
 
-/// Short name of channel `index` in a stream of `channels` (the engine's channel orders:
-/// mono, L R, L R C Ls Rs, L R C LFE Ls Rs; numbers otherwise).
+/// Short name of channel `index` in a stream of `channels`: the engine's label for the usual
+/// layout ([`ChannelLayout::label`]), else the channel's number.
 pub fn channel_name(channels: usize, index: usize) -> &'static str {
     const NUMBERS: [&str; 8] = ["1", "2", "3", "4", "5", "6", "7", "8"];
-    let named: &[&'static str] = match channels {
-        1 => &["M"],
-        2 => &["L", "R"],
-        5 => &["L", "R", "C", "Ls", "Rs"],
-        6 => &["L", "R", "C", "LFE", "Ls", "Rs"],
-        _ => &NUMBERS,
-    };
-    named.get(index).copied().unwrap_or("?")
+    match ChannelLayout::from_channel_count(channels) {
+        ChannelLayout::Other(_) => NUMBERS.get(index).copied(),
+        layout => layout.label(index),
+    }
+    .unwrap_or("?")
 }
 
 #[cfg(test)]

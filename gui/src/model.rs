@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use preflight_dsp::platforms::{Platform, PLATFORMS};
 use preflight_dsp::readiness::{self, Profile, Report, REFERENCE_TILT_DB_PER_OCTAVE};
-use preflight_dsp::snapshot::SCOPE_POINTS;
-use preflight_dsp::{Snapshot, MAX_CHANNELS};
+use preflight_dsp::SCOPE_POINTS;
+use preflight_dsp::{max_level, Snapshot, MAX_CHANNELS};
 
 use crate::actions::Actions;
 
@@ -137,7 +137,7 @@ impl PeakBar {
             .level_db
             .map(|db| db - fall_db)
             .filter(|&db| db > BAR_RELEASE_FLOOR_DB);
-        self.level_db = max_option(fresh, fallen);
+        self.level_db = max_level(fresh, fallen);
 
         let hold_snapshots = (PEAK_HOLD.as_secs_f32() * SNAPSHOT_RATE_HZ as f32).round() as u32;
         match (fresh, self.hold_db) {
@@ -161,13 +161,6 @@ impl PeakBar {
             .map(|db| db - fall_db)
             .filter(|&db| db > BAR_RELEASE_FLOOR_DB)
             .map(|db| self.level_db.map_or(db, |level| db.max(level)));
-    }
-}
-
-fn max_option(a: Option<f32>, b: Option<f32>) -> Option<f32> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
     }
 }
 

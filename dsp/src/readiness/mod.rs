@@ -20,10 +20,9 @@ mod spectrum;
 mod stereo;
 #[cfg(test)]
 mod tests;
-pub mod thresholds;
+mod thresholds;
 
-pub use crate::stats::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
-pub use peaks::pinned_fraction;
+pub use crate::stats::{ReadinessStats, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
 pub use stereo::equal_level_correlation;
 pub use thresholds::*;
 

@@ -1,7 +1,9 @@
 //! The rules' unit tests, on statistics built by hand.
 
+use super::peaks::pinned_fraction;
 use super::*;
 use crate::spectrum::band_centers_hz;
+use crate::stats::PEAK_BINS;
 
 /// The mono-downmix loss of two equal-level channels with correlation `r`.
 fn loss_at(r: f64) -> f64 {

@@ -10,34 +10,34 @@ pub const MIX_PEAK_MAX_DBTP: f64 = -3.0;
 /// Mix headroom: the healthy range's bottom (dBTP). Below it: info.
 pub const MIX_PEAK_MIN_DBTP: f64 = -6.0;
 /// Mix headroom: above this the mix fails (dBTP).
-pub const MIX_PEAK_FAIL_DBTP: f64 = -1.0;
+pub(crate) const MIX_PEAK_FAIL_DBTP: f64 = -1.0;
 pub use crate::stats::CLIP_DBFS;
 /// Mix loudness: the healthy range (LUFS).
 pub const MIX_LOUDNESS_MIN_LUFS: f64 = -23.0;
 /// Mix loudness: the healthy range's top (LUFS).
 pub const MIX_LOUDNESS_MAX_LUFS: f64 = -18.0;
 /// Mix loudness: louder than this points to bus limiting or clipping (LUFS).
-pub const MIX_LOUDNESS_WARN_LUFS: f64 = -14.0;
+pub(crate) const MIX_LOUDNESS_WARN_LUFS: f64 = -14.0;
 /// Mix loudness: quieter than this is worth mentioning (LUFS).
-pub const MIX_LOUDNESS_QUIET_LUFS: f64 = -30.0;
+pub(crate) const MIX_LOUDNESS_QUIET_LUFS: f64 = -30.0;
 /// Limiting: a 100 ms window is "pinned" when its true peak is within this of the maximum (dB).
-pub const PINNED_WINDOW_DB: f64 = 0.5;
+pub(crate) const PINNED_WINDOW_DB: f64 = 0.5;
 /// Limiting: windows considered are those within this of the maximum peak (dB).
-pub const LOUD_WINDOW_RANGE_DB: f64 = 20.0;
+pub(crate) const LOUD_WINDOW_RANGE_DB: f64 = 20.0;
 /// Limiting: pinned fraction of the loud windows that suggests a limiter (warn).
-pub const PINNED_FRACTION_WARN: f64 = 0.10;
+pub(crate) const PINNED_FRACTION_WARN: f64 = 0.10;
 /// Limiting: pinned fraction that, with a small PLR, fails a mix.
-pub const PINNED_FRACTION_FAIL: f64 = 0.25;
+pub(crate) const PINNED_FRACTION_FAIL: f64 = 0.25;
 /// Dynamics: a mix's PLR below this is over-compressed, pinned peaks or not: warn (dB).
-pub const DYNAMICS_PLR_WARN_DB: f64 = 9.0;
+pub(crate) const DYNAMICS_PLR_WARN_DB: f64 = 9.0;
 /// Limiting: a mix whose peaks are pinned ([`PINNED_FRACTION_FAIL`]) fails when its PLR is also
 /// below this (dB). A separate, looser bound than [`DYNAMICS_PLR_WARN_DB`]: pinned peaks with
 /// little crest are a limiter at work even before the dynamics check warns.
-pub const LIMITING_PLR_FAIL_DB: f64 = 10.0;
+pub(crate) const LIMITING_PLR_FAIL_DB: f64 = 10.0;
 /// Dynamics: LRA above this means uneven sections (LU).
-pub const LRA_WIDE_LU: f64 = 15.0;
+pub(crate) const LRA_WIDE_LU: f64 = 15.0;
 /// Dynamics: LRA below this with a loud level means squashed (LU).
-pub const LRA_NARROW_LU: f64 = 3.0;
+pub(crate) const LRA_NARROW_LU: f64 = 3.0;
 /// Mono compatibility: a mono downmix of the loud passages this much quieter than the stereo
 /// mix fails (dB). Uncorrelated channels lose 3 dB; losing 6 dB or more takes cancellation,
 /// i.e. content of opposite polarity in the two channels (an inverted channel, a phase-flip
@@ -53,23 +53,23 @@ pub const LOW_BAND_MONO_LOSS_FAIL_DB: f64 = 6.0;
 /// not mono, so its weight changes on mono playback (equal-level channels at correlation +0.59).
 pub const LOW_BAND_MONO_LOSS_WARN_DB: f64 = 1.0;
 /// Spectrum: excess over the fitted tilt that flags a region (dB).
-pub const SPECTRAL_EXCESS_WARN_DB: f64 = 3.0;
+pub(crate) const SPECTRAL_EXCESS_WARN_DB: f64 = 3.0;
 /// Spectrum: sub-bass deviation from the tilt worth mentioning (dB).
-pub const SUB_BASS_DEVIATION_INFO_DB: f64 = 6.0;
+pub(crate) const SUB_BASS_DEVIATION_INFO_DB: f64 = 6.0;
 /// Mud region (Hz).
 pub const MUD_BAND_HZ: (f64, f64) = (200.0, 500.0);
 /// Harshness region (Hz).
 pub const HARSH_BAND_HZ: (f64, f64) = (2_000.0, 5_000.0);
 /// Sub-bass region (Hz).
-pub const SUB_BASS_HZ: (f64, f64) = (20.0, 60.0);
+pub(crate) const SUB_BASS_HZ: (f64, f64) = (20.0, 60.0);
 /// Tilt of a typical mix's spectrum (per-bin power, dB per octave): the slope that makes a
 /// balanced mix read flat, and the editor's default display slope.
 pub const REFERENCE_TILT_DB_PER_OCTAVE: f64 = 4.5;
 /// Range whose median (after the tilt) is the reference level (Hz).
-pub const REFERENCE_RANGE_HZ: (f64, f64) = (100.0, 10_000.0);
+pub(crate) const REFERENCE_RANGE_HZ: (f64, f64) = (100.0, 10_000.0);
 /// DC offset that warns (dBFS).
-pub const DC_WARN_DBFS: f64 = -60.0;
+pub(crate) const DC_WARN_DBFS: f64 = -60.0;
 /// DC offset that fails (dBFS).
-pub const DC_FAIL_DBFS: f64 = -40.0;
+pub(crate) const DC_FAIL_DBFS: f64 = -40.0;
 /// File format: integer bit depth below this gets advice.
-pub const MIN_INTEGER_BITS: u32 = 24;
+pub(crate) const MIN_INTEGER_BITS: u32 = 24;

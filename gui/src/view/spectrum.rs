@@ -5,10 +5,10 @@
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{pos2, vec2, Align, Align2, Color32, Layout, Rect, RichText, Sense, Shape, Stroke, Ui};
+use preflight_dsp::fft_len;
 use preflight_dsp::readiness::{
     Check, Severity, HARSH_BAND_HZ, MUD_BAND_HZ, REFERENCE_TILT_DB_PER_OCTAVE,
 };
-use preflight_dsp::spectrum::fft_len;
 use preflight_dsp::{band_centers_hz, BAND_COUNT};
 
 use super::{panel_title, View};
