@@ -45,6 +45,9 @@ fi
 echo "== bundling the plug-in (CLAP + VST3)"
 cargo xtask bundle preflight --release
 
+echo "== module structure"
+python3 scripts/module_cycles.py
+
 echo "== Rust tests"
 # -noreset: otherwise Xvfb resets when its last client disconnects and refuses connections for
 # a moment, so a test that opens the display just after another closed it can fail.
