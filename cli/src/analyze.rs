@@ -18,7 +18,7 @@ use std::path::Path;
 use std::thread;
 
 use preflight_dsp::readiness::{FileFormat, ReadinessStats};
-use preflight_dsp::{ChannelLayout, Meter, MeterConfig, MeterError, MAX_CHANNELS};
+use preflight_dsp::{ChannelLayout, HistoryRow, Meter, MeterConfig, MeterError, MAX_CHANNELS};
 
 use crate::decode::{AudioStream, DecodeError, Truncation};
 use crate::guard;
@@ -72,6 +72,10 @@ pub struct Analysis {
     pub file_format: FileFormat,
     /// Things the user should know about the measurement (one line each, no file name).
     pub warnings: Vec<String>,
+    /// Seconds each history row covers.
+    pub history_interval_s: f64,
+    /// The loudness history (see `preflight_dsp::Summary::history`).
+    pub history: Vec<HistoryRow>,
 }
 
 /// Decodes `path` block by block into a meter (a long plain-PCM WAV file in parts, on up to
@@ -157,6 +161,8 @@ pub fn analyze_file(
         readiness: summary.readiness,
         file_format,
         warnings,
+        history_interval_s: summary.history_interval_s,
+        history: summary.history,
     })
 }
 

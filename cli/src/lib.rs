@@ -5,6 +5,8 @@
 //! - [`analyze`]: one file through the metering engine.
 //! - [`report`]: the JSON shape ([`report::AnalysisReport`]) and the readable table.
 //! - [`check`]: the readiness report of `preflight check` ([`check::CheckReport`]).
+//! - [`html`]: the HTML report of `preflight check --report`.
+//! - [`export`]: the history CSV and the names of per-file outputs.
 //! - [`guard`]: keeps a decoder panic on a malformed file from ending a batch.
 
 pub mod analyze;
@@ -12,7 +14,9 @@ pub mod check;
 mod container;
 pub mod decode;
 mod error;
+pub mod export;
 pub mod guard;
+pub mod html;
 mod pcm;
 pub mod report;
 

@@ -1,15 +1,16 @@
 //! `preflight`: measure audio files with the Preflight metering engine.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use clap::{Args, Parser, Subcommand};
 
 use preflight_cli::check::{check, to_text, CheckReport, Style};
-use preflight_cli::guard;
+use preflight_cli::export::{history_csv, output_names};
 use preflight_cli::{analyze_file, AnalysisReport, AnalyzeOptions};
+use preflight_cli::{guard, html};
 use preflight_dsp::readiness::{Profile, Verdict};
 
 /// Exit status when at least one file could not be analysed (also clap's status for usage errors).
@@ -48,7 +49,12 @@ enum Command {
         true_peak_dbtp, true_peak_per_channel_dbtp, sample_peak_dbfs, \
         sample_peak_per_channel_dbfs, plr_db, clipped_samples, correlation, \
         low_band_correlation, balance_db, dc_offset_per_channel_dbfs, non_finite_samples, \
-        spectrum_bands [{hz, db}]."
+        spectrum_bands [{hz, db}], events [{kind, start_s, end_s, count, value}], \
+        events_dropped.\n\n\
+        Events place in time: clipping, true-peak overs and non-finite samples (value: the \
+        highest true peak), negative-correlation passages (value: the lowest correlation), \
+        short-term loudness jumps of 6 LU or more within 3 s (value: the change), and the \
+        loudest and quietest short-term sections (value: LUFS)."
     )]
     Analyze(AnalyzeArgs),
     /// Judge whether files are ready for mastering (or for release) and exit 0 / 1 / 2
@@ -102,6 +108,12 @@ struct CheckArgs {
     /// Measure truncated files up to where they end instead of refusing them
     #[arg(long)]
     allow_truncated: bool,
+
+    /// Write an HTML report of each FILE into DIR (NAME.html; with several FILEs also
+    /// index.html): the verdict, loudness, true peak, spectrum and correlation plots, the events,
+    /// the platform table and the file's format, in one self-contained page each
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 fn parse_platform(id: &str) -> Result<String, String> {
@@ -155,6 +167,12 @@ struct AnalyzeArgs {
     /// Measure truncated files up to where they end, with a warning, instead of refusing them
     #[arg(long)]
     allow_truncated: bool,
+
+    /// Write the loudness history as CSV to PATH: one row per 100 ms (time_s at its end,
+    /// momentary_lufs, short_term_lufs, true_peak_max_dbtp, correlation). With several FILEs,
+    /// PATH is a folder and each file gets NAME.csv
+    #[arg(long, value_name = "PATH")]
+    history: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -220,8 +238,25 @@ fn run_analyze(args: &AnalyzeArgs) -> ExitCode {
     };
     let mut reports: Vec<AnalysisReport> = Vec::new();
     let mut failed = false;
+    let history_paths = match &args.history {
+        Some(path) => match output_paths(path, &args.files, "csv") {
+            Ok(paths) => Some(paths),
+            Err(err) => {
+                report_line(&format!("{err:#}"));
+                return ExitCode::from(EXIT_FILE_ERROR);
+            }
+        },
+        None => None,
+    };
     for (index, path) in args.files.iter().enumerate() {
-        match analyze_one(path, &options) {
+        let analysis = analyze_one(path, &options);
+        if let (Ok(a), Some(paths)) = (&analysis, &history_paths) {
+            if let Err(err) = write_file(&paths[index], &history_csv(&a.history)) {
+                failed = true;
+                report_line(&format!("{err:#}"));
+            }
+        }
+        match analysis {
             Ok(analysis) if args.json => reports.push(analysis.report),
             Ok(analysis) => {
                 let sep = if index == 0 { "" } else { "\n" };
@@ -263,11 +298,35 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     let mut reports: Vec<CheckReport> = Vec::new();
     let mut failed = false;
     let mut not_ready = false;
+    let report_names = match &args.report {
+        Some(dir) => match std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the report folder {}", dir.display()))
+        {
+            Ok(()) => {
+                let inputs: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
+                Some((dir, output_names(&inputs, "html")))
+            }
+            Err(err) => {
+                report_line(&format!("{err:#}"));
+                return ExitCode::from(EXIT_FILE_ERROR);
+            }
+        },
+        None => None,
+    };
+    let mut judged = Vec::new();
     for (index, path) in args.files.iter().enumerate() {
         match analyze_one(path, &options) {
             Ok(analysis) => {
                 let (report, json) = check(&analysis, profile, platform);
                 not_ready |= report.verdict != Verdict::Ready;
+                if let Some((dir, names)) = &report_names {
+                    let page = html::file_report(&analysis, &report);
+                    if let Err(err) = write_file(&dir.join(&names[index]), &page) {
+                        failed = true;
+                        report_line(&format!("{err:#}"));
+                    }
+                    judged.push((analysis.clone(), report.clone(), names[index].clone()));
+                }
                 if args.json {
                     reports.push(json);
                 } else {
@@ -284,10 +343,44 @@ fn run_check(args: &CheckArgs) -> ExitCode {
             }
         }
     }
+    if let (Some((dir, _)), true) = (&report_names, args.files.len() > 1) {
+        let entries: Vec<html::IndexEntry> = judged
+            .iter()
+            .map(|(analysis, report, href)| html::IndexEntry {
+                analysis,
+                report,
+                href: href.clone(),
+            })
+            .collect();
+        if let Err(err) = write_file(&dir.join("index.html"), &html::index(&entries)) {
+            failed = true;
+            report_line(&format!("{err:#}"));
+        }
+    }
     if args.json && !print_json(args.files.len(), &reports, &mut failed) {
         return ExitCode::from(EXIT_FILE_ERROR);
     }
     exit_status(failed, not_ready)
+}
+
+/// Where each FILE's output goes: `path` itself for one FILE, else `path/NAME.extension` (the
+/// folder is created).
+fn output_paths(path: &Path, files: &[PathBuf], extension: &str) -> anyhow::Result<Vec<PathBuf>> {
+    if files.len() == 1 {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("cannot create the folder {}", path.display()))?;
+    let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    Ok(output_names(&inputs, extension)
+        .into_iter()
+        .map(|name| path.join(name))
+        .collect())
+}
+
+/// Writes `text` to `path`, naming the path in the error.
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// 2 if any file failed, else 1 if any was not ready, else 0.

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use preflight_dsp::{ChannelLayout, SpectrumBand, Summary};
+use preflight_dsp::{ChannelLayout, Event, EventKind, SpectrumBand, Summary};
 use serde::{Deserialize, Serialize};
 
 use crate::decode::SampleFormat;
@@ -60,6 +60,93 @@ impl From<&SpectrumBand> for SpectrumBandReport {
     }
 }
 
+/// Something placed in time (see `preflight_dsp::Event`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventReport {
+    /// `clipping`, `true_peak_over`, `non_finite`, `negative_correlation`, `loudness_jump`,
+    /// `loudest` or `quietest`.
+    pub kind: String,
+    /// Start, seconds from the start of the file.
+    pub start_s: f64,
+    /// End, seconds from the start of the file.
+    pub end_s: f64,
+    /// Samples involved (clipping, overs, non-finite samples); `null` for the other kinds.
+    pub count: Option<u64>,
+    /// The highest true peak (dBTP) of clipping and overs, the lowest correlation of a
+    /// negative-correlation passage, the change of a loudness jump (LU), the loudness of the
+    /// loudest or quietest section (LUFS).
+    pub value: Option<f64>,
+}
+
+impl From<&Event> for EventReport {
+    fn from(e: &Event) -> Self {
+        let decimals = match e.kind {
+            EventKind::NegativeCorrelation => RATIO_DECIMALS,
+            _ => DB_DECIMALS,
+        };
+        Self {
+            kind: e.kind.id().to_string(),
+            start_s: round(e.start_s, SECONDS_DECIMALS),
+            end_s: round(e.end_s, SECONDS_DECIMALS),
+            count: e.count,
+            value: round_opt(e.value, decimals),
+        }
+    }
+}
+
+impl EventReport {
+    /// The event's kind, if this build knows it.
+    pub fn kind(&self) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.id() == self.kind)
+    }
+
+    /// What a reader calls the kind (its id if this build does not know it).
+    pub fn title(&self) -> &str {
+        match self.kind() {
+            Some(k) => k.title(),
+            None => &self.kind,
+        }
+    }
+
+    /// One line: where, what, how much ("1:02.4-1:03.0  Clipping: 14 samples, up to +0.3 dBTP").
+    pub fn describe(&self) -> String {
+        let what = self.title();
+        let count = self.count.unwrap_or(0);
+        let detail = match (self.kind(), self.value) {
+            (Some(EventKind::Clipping), Some(v)) if count == 0 => {
+                format!("true peak above 0 dBTP between the samples, up to {v:+.1} dBTP")
+            }
+            (Some(EventKind::Clipping), Some(v)) => {
+                format!("{count} clipped samples, up to {v:+.1} dBTP")
+            }
+            (Some(EventKind::TruePeakOver), Some(v)) => {
+                format!("{count} values over the meter's ceiling, up to {v:+.1} dBTP")
+            }
+            (Some(EventKind::NonFinite), _) => format!("{count} NaN/inf samples"),
+            (Some(EventKind::NegativeCorrelation), Some(v)) => format!("down to {v:+.2}"),
+            (Some(EventKind::LoudnessJump), Some(v)) => format!("{v:+.1} LU within 3 s"),
+            (Some(EventKind::Loudest | EventKind::Quietest), Some(v)) => {
+                format!("{v:.1} LUFS short-term")
+            }
+            _ => String::new(),
+        };
+        format!(
+            "{}-{}  {what}: {detail}",
+            clock(self.start_s),
+            clock(self.end_s)
+        )
+    }
+}
+
+/// `m:ss.s` for a time in seconds.
+pub fn clock(seconds: f64) -> String {
+    let tenths = (seconds * 10.0).round().max(0.0) as u64;
+    format!("{}:{:02}.{}", tenths / 600, tenths / 10 % 60, tenths % 10)
+}
+
+/// Events the table lists; the JSON has them all.
+const TABLE_EVENTS: usize = 8;
+
 /// Everything `preflight analyze` measures in one file.
 ///
 /// Field names are the JSON keys. See `preflight_dsp::Summary` for the definition of each value.
@@ -107,6 +194,12 @@ pub struct AnalysisReport {
     pub non_finite_samples: u64,
     /// Long-term average spectrum, 1/6-octave bands.
     pub spectrum_bands: Vec<SpectrumBandReport>,
+    /// Where things happened, in time order.
+    #[serde(default)]
+    pub events: Vec<EventReport>,
+    /// Clipping, over and non-finite events that were counted but not kept.
+    #[serde(default)]
+    pub events_dropped: u64,
 }
 
 impl AnalysisReport {
@@ -141,6 +234,8 @@ impl AnalysisReport {
                 .iter()
                 .map(SpectrumBandReport::from)
                 .collect(),
+            events: summary.events.iter().map(EventReport::from).collect(),
+            events_dropped: summary.events_dropped,
         }
     }
 
@@ -206,6 +301,24 @@ impl AnalysisReport {
         let _ = writeln!(out, "{}", self.file);
         for (label, value) in rows {
             let _ = writeln!(out, "  {label:<width$}  {value}");
+        }
+        if !self.events.is_empty() {
+            let _ = writeln!(out, "  Events");
+            for e in self.events.iter().take(TABLE_EVENTS) {
+                let _ = writeln!(out, "    {}", e.describe());
+            }
+            let more = self.events.len().saturating_sub(TABLE_EVENTS);
+            if more > 0 {
+                let _ = writeln!(out, "    ... and {more} more (--json lists them all)");
+            }
+            if self.events_dropped > 0 {
+                let _ = writeln!(
+                    out,
+                    "    {} more clipping/over events not kept (the list holds {})",
+                    self.events_dropped,
+                    preflight_dsp::EVENT_CAPACITY
+                );
+            }
         }
         out
     }
@@ -366,7 +479,42 @@ mod tests {
                 hz: 1000.0,
                 db: None,
             }],
+            events: Vec::new(),
+            events_dropped: 0,
         }
+    }
+
+    #[test]
+    fn the_table_lists_the_first_events_and_counts_the_rest() {
+        let clip = EventReport {
+            kind: "clipping".into(),
+            start_s: 62.4,
+            end_s: 63.0,
+            count: Some(14),
+            value: Some(0.3),
+        };
+        let with = AnalysisReport {
+            events: vec![clip; TABLE_EVENTS + 3],
+            events_dropped: 5,
+            ..report()
+        };
+        let table = with.to_table();
+        let listed = table
+            .lines()
+            .filter(|l| {
+                l.trim_start() == "1:02.4-1:03.0  Clipping: 14 clipped samples, up to +0.3 dBTP"
+            })
+            .count();
+        assert_eq!(listed, TABLE_EVENTS, "{table}");
+        assert!(
+            table.contains("... and 3 more (--json lists them all)"),
+            "{table}"
+        );
+        assert!(
+            table.contains("5 more clipping/over events not kept"),
+            "{table}"
+        );
+        assert!(!report().to_table().contains("Events"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use support::{aiff, analyze_json, fingerprint, flac, json, preflight, stderr, st
 const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
 
 /// The documented top-level JSON keys, in order.
-const KEYS: [&str; 21] = [
+const KEYS: [&str; 23] = [
     "file",
     "sample_rate_hz",
     "channels",
@@ -34,6 +34,8 @@ const KEYS: [&str; 21] = [
     "dc_offset_per_channel_dbfs",
     "non_finite_samples",
     "spectrum_bands",
+    "events",
+    "events_dropped",
 ];
 
 fn tempdir() -> tempfile::TempDir {
@@ -192,6 +194,16 @@ fn json_keys_are_exactly_the_documented_ones_and_values_are_numbers_or_null() {
         assert!(band["hz"].is_number());
         assert!(band["db"].is_number() || band["db"].is_null());
     }
+    for event in v["events"].as_array().unwrap_or_else(|| panic!("events")) {
+        let mut keys: Vec<&str> = event
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        keys.sort_unstable();
+        assert_eq!(keys, ["count", "end_s", "kind", "start_s", "value"]);
+        assert!(event["start_s"].is_number() && event["kind"].is_string());
+    }
+    assert!(v["events_dropped"].is_u64());
     let scalar_levels = KEYS.iter().filter(|k| {
         !k.contains("per_channel")
             && ["_lufs", "_lu", "_db", "_dbtp", "_dbfs"]

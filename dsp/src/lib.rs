@@ -35,8 +35,9 @@ mod units;
 pub use handoff::{snapshot_channel, SnapshotReceiver, SnapshotSender};
 pub use layout::{ChannelLayout, MAX_CHANNELS};
 pub use meter::{
-    Meter, MeterConfig, MeterError, SpectrumMode, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ,
+    Meter, MeterConfig, MeterError, SpectrumMode, EVENT_CAPACITY, MAX_SAMPLE_RATE_HZ,
+    MIN_SAMPLE_RATE_HZ,
 };
-pub use snapshot::{Snapshot, SpectrumBand, Summary, SCOPE_POINTS};
+pub use snapshot::{Event, EventKind, HistoryRow, Snapshot, SpectrumBand, Summary, SCOPE_POINTS};
 pub use spectrum::{band_centers_hz, fft_len, BAND_COUNT};
 pub use units::{amplitude_to_db, lufs_to_power, max_level, power_to_lufs};

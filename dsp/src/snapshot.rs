@@ -160,4 +160,114 @@ pub struct Summary {
     pub readiness: ReadinessStats,
     /// Long-term average spectrum (power sum of the channels, LFE excluded), 1/6-octave bands.
     pub spectrum_bands: Vec<SpectrumBand>,
+    /// Where things happened, in time order: clipping, overs and non-finite samples (as the
+    /// audio arrived, at most [`crate::EVENT_CAPACITY`] of them), then what the history shows
+    /// (negative-correlation passages, loudness jumps, the loudest and quietest sections).
+    pub events: Vec<Event>,
+    /// Clipping, over and non-finite events that did not fit.
+    pub events_dropped: u64,
+    /// Seconds each history row covers (0.1, doubling each time the history fills).
+    pub history_interval_s: f64,
+    /// The loudness history, oldest first.
+    pub history: Vec<HistoryRow>,
+}
+
+/// One row of the loudness history ([`Summary::history`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HistoryRow {
+    /// End of the interval the row covers, in measured seconds (paused time not counted).
+    pub end_s: f64,
+    /// Momentary loudness at the end of the interval (the highest, if the row merges several).
+    pub momentary_lufs: Option<f64>,
+    /// Short-term loudness at the end of the interval (likewise the highest).
+    pub short_term_lufs: Option<f64>,
+    /// Highest true peak in the interval, all channels (dBTP).
+    pub true_peak_dbtp: Option<f64>,
+    /// Stereo correlation over the interval; `None` without a pair or in silence.
+    pub correlation: Option<f64>,
+}
+
+/// What an [`Event`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// Samples at or beyond full scale, or a true peak above it. Count: the clipped samples (0
+    /// when only the true peak goes over). Value: highest true peak.
+    Clipping,
+    /// True-peak values above the meter's ceiling. Value: highest true peak.
+    TruePeakOver,
+    /// NaN or infinite samples, measured as silence. No value.
+    NonFinite,
+    /// A passage whose stereo correlation stays below zero. Value: lowest correlation.
+    NegativeCorrelation,
+    /// Short-term loudness changing by several LU within 3 s. Value: the change (LU).
+    LoudnessJump,
+    /// The loudest short-term (3 s) section. Value: its loudness (LUFS).
+    Loudest,
+    /// The quietest short-term section that counts for the loudness range (above the LRA's
+    /// relative gate). Value: its loudness (LUFS).
+    Quietest,
+}
+
+impl EventKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [EventKind; 7] = [
+        EventKind::Clipping,
+        EventKind::TruePeakOver,
+        EventKind::NonFinite,
+        EventKind::NegativeCorrelation,
+        EventKind::LoudnessJump,
+        EventKind::Loudest,
+        EventKind::Quietest,
+    ];
+
+    /// Stable identifier (JSON, CSV).
+    pub fn id(self) -> &'static str {
+        match self {
+            EventKind::Clipping => "clipping",
+            EventKind::TruePeakOver => "true_peak_over",
+            EventKind::NonFinite => "non_finite",
+            EventKind::NegativeCorrelation => "negative_correlation",
+            EventKind::LoudnessJump => "loudness_jump",
+            EventKind::Loudest => "loudest",
+            EventKind::Quietest => "quietest",
+        }
+    }
+
+    /// What a reader calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            EventKind::Clipping => "Clipping",
+            EventKind::TruePeakOver => "True-peak over",
+            EventKind::NonFinite => "Non-finite samples",
+            EventKind::NegativeCorrelation => "Negative correlation",
+            EventKind::LoudnessJump => "Loudness jump",
+            EventKind::Loudest => "Loudest section",
+            EventKind::Quietest => "Quietest section",
+        }
+    }
+
+    /// Unit of the event's value ("" for a correlation, which has none).
+    pub fn unit(self) -> &'static str {
+        match self {
+            EventKind::Clipping | EventKind::TruePeakOver => "dBTP",
+            EventKind::NonFinite | EventKind::NegativeCorrelation => "",
+            EventKind::LoudnessJump => "LU",
+            EventKind::Loudest | EventKind::Quietest => "LUFS",
+        }
+    }
+}
+
+/// Something that happened at a place in time ([`Summary::events`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Event {
+    /// What happened.
+    pub kind: EventKind,
+    /// Where it starts, in measured seconds.
+    pub start_s: f64,
+    /// Where it ends.
+    pub end_s: f64,
+    /// Samples involved (clipping, overs, non-finite samples); `None` for the other kinds.
+    pub count: Option<u64>,
+    /// The kind's value (see [`EventKind`]), in [`EventKind::unit`].
+    pub value: Option<f64>,
 }

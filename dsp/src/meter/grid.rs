@@ -5,6 +5,7 @@
 //! Every [`HOP_SUBBLOCKS`] sub-blocks (100 ms) a hop ends: a gating block, a loudness-range value
 //! and the per-window peak statistics are taken there.
 
+use crate::correlation::CorrelationSums;
 use crate::stats::ReadinessStats;
 
 /// Sub-blocks per second: the 10 ms update grid.
@@ -27,7 +28,38 @@ pub struct SubBlockEnd {
     pub len: usize,
 }
 
-/// A 100 ms hop that has just ended (after every stage has closed its last sub-block).
+/// A position in the measurement, in frames. Signed: a true-peak value lags its input by half
+/// the interpolator, so in a meter that continues another's part (see `Meter::merge_following`)
+/// the first values belong a few frames before the part's start.
+pub type Frame = i64;
+
+/// Where something happened within a stretch of audio: the frames of the first and last
+/// occurrence (in the measurement's frames), how many samples, and the highest level among them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Span {
+    /// Frames of the first and last occurrence; `None` if nothing happened.
+    pub frames: Option<(Frame, Frame)>,
+    /// Samples counted.
+    pub count: u64,
+    /// Highest |level| among them (linear; 0 where it has no meaning).
+    pub peak: f32,
+}
+
+impl Span {
+    /// Notes an occurrence between frames `first` and `last` that counts `count` samples, up to
+    /// `peak`.
+    pub fn note(&mut self, first: Frame, last: Frame, count: u64, peak: f32) {
+        self.frames = Some(match self.frames {
+            Some((f, l)) => (f.min(first), l.max(last)),
+            None => (first, last),
+        });
+        self.count += count;
+        self.peak = self.peak.max(peak);
+    }
+}
+
+/// A 100 ms hop that has just ended (after every stage has closed its last sub-block), with what
+/// the stages measured in it.
 #[derive(Debug, Clone, Copy)]
 pub struct HopEnd {
     /// Whether the integrating measurements run.
@@ -36,6 +68,18 @@ pub struct HopEnd {
     pub closed: u64,
     /// Mean square of the momentary window that ends here (the hop's gating block).
     pub momentary_power: f64,
+    /// Mean square of the short-term window that ends here.
+    pub short_term_power: f64,
+    /// Highest true peak of the hop, all channels (linear).
+    pub true_peak: f32,
+    /// Correlation sums of the hop's stereo pair (empty without one).
+    pub correlation: CorrelationSums,
+    /// Clipped samples (at or above full scale, or a true peak above it) in the hop.
+    pub clips: Span,
+    /// True-peak values above the meter's ceiling in the hop.
+    pub overs: Span,
+    /// Non-finite samples in the hop (frames of the chunks that held them).
+    pub non_finite: Span,
 }
 
 impl HopEnd {
@@ -59,7 +103,7 @@ pub trait Stage {
     /// Absorbs the integrating measurements of `later`, the same stage of a meter that measured
     /// the audio after this one's (see `Meter::merge_following`). `offset_frames` is where
     /// `later`'s part starts, in this meter's frames.
-    fn merge(&mut self, later: &Self, offset_frames: u64);
+    fn merge(&mut self, later: &Self, offset_frames: Frame);
     /// A 10 ms sub-block has closed.
     fn end_subblock(&mut self, _at: &SubBlockEnd) {}
     /// A 100 ms hop has ended.

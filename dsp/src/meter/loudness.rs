@@ -8,7 +8,7 @@
 //! loudness-range histogram.
 
 use super::grid::{
-    HopEnd, Stage, SubBlockEnd, GRID_PER_SECOND, HOP_SUBBLOCKS, MOMENTARY_SUBBLOCKS,
+    Frame, HopEnd, Stage, SubBlockEnd, GRID_PER_SECOND, HOP_SUBBLOCKS, MOMENTARY_SUBBLOCKS,
     SHORT_TERM_SUBBLOCKS,
 };
 use crate::gating::LoudnessHistogram;
@@ -177,7 +177,7 @@ impl Stage for Loudness {
         self.reset_maxima();
     }
 
-    fn merge(&mut self, later: &Self, _offset_frames: u64) {
+    fn merge(&mut self, later: &Self, _offset_frames: Frame) {
         self.integrated.merge(&later.integrated);
         self.range.merge(&later.range);
         self.caches_dirty = true;

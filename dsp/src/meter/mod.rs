@@ -8,7 +8,11 @@
 //! - [`peaks`]: sample and true peaks, clips and overs with their times, peak histograms;
 //! - [`stereo`]: live, whole and loud-passage correlation sums of the stereo pair;
 //! - [`channels`]: DC offset, RMS and non-finite counts per channel;
-//! - [`scope`]: the goniometer trace (display only).
+//! - [`scope`]: the goniometer trace (display only);
+//! - [`history`]: one row per 100 ms (loudness, true peak, correlation), in bounded memory;
+//! - [`events`]: clipping, overs and non-finite samples placed in time, in a capped list.
+//!
+//! Each hop's figures reach the stages that keep them per hop in one [`grid::HopEnd`].
 //!
 //! The spectrum analyser of `crate::spectrum` runs beside them. One private function builds the
 //! statistics that the rules ([`Meter::readiness_stats`]), the snapshot and the summary all read.
@@ -18,7 +22,9 @@
 //! neither can poison a filter state or slow the arithmetic down.
 
 mod channels;
+mod events;
 mod grid;
+mod history;
 mod loudness;
 mod peaks;
 mod scope;
@@ -27,12 +33,15 @@ mod weighting;
 
 use crate::kernels::{sanitise_with, Simd};
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
-use crate::snapshot::{Snapshot, SpectrumBand, Summary};
+use crate::snapshot::{EventKind, Snapshot, SpectrumBand, Summary};
 use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
 use crate::stats::{ReadinessStats, LRA_MIN_S};
 use crate::units::{amplitude_to_db, power_ratio_db, power_to_lufs};
 use channels::ChannelStats;
+use events::Events;
+pub use events::EVENT_CAPACITY;
 use grid::{Grid, HopEnd, Stage, SubBlockEnd, GRID_PER_SECOND, SHORT_TERM_SUBBLOCKS};
+use history::History;
 use loudness::Loudness;
 use peaks::{Peaks, HISTORY};
 use scope::Goniometer;
@@ -140,6 +149,8 @@ pub struct Meter {
     stereo: Stereo,
     channel_stats: ChannelStats,
     scope: Goniometer,
+    history: History,
+    events: Events,
     spectrum: SpectrumAnalyzer,
     spectrum_mode: SpectrumMode,
     spectrum_channels: [usize; MAX_CHANNELS],
@@ -191,6 +202,8 @@ impl Meter {
             stereo: Stereo::new(layout.has_stereo_pair()),
             channel_stats: ChannelStats::new(channels),
             scope: Goniometer::new(rate),
+            history: History::new(),
+            events: Events::new(rate),
             spectrum: SpectrumAnalyzer::new(rate, spectrum_channel_count),
             spectrum_mode: config.spectrum,
             spectrum_channels,
@@ -229,6 +242,8 @@ impl Meter {
         self.stereo.reset();
         self.channel_stats.reset();
         self.scope.reset();
+        self.history.reset();
+        self.events.reset();
         self.spectrum.reset();
     }
 
@@ -305,7 +320,7 @@ impl Meter {
         let chunk = HISTORY..HISTORY + n;
         for (c, buf) in self.scratch.iter_mut().enumerate() {
             let s = sanitise_with(&mut buf[chunk.clone()], self.simd);
-            self.channel_stats.add(c, &s, n, live);
+            self.channel_stats.add(c, &s, n, self.frames, live);
             self.peaks.measure(c, buf, n, s.peak, self.frames, live);
         }
 
@@ -358,14 +373,24 @@ impl Meter {
         self.peaks.end_subblock(end);
         self.stereo.end_subblock(end);
         if end.ends_hop() {
+            let (true_peak, clips, overs) = self.peaks.hop();
             let hop = HopEnd {
                 live: end.live,
                 closed: end.closed,
                 momentary_power: self.loudness.momentary_power(),
+                short_term_power: self.loudness.short_term_power(),
+                true_peak,
+                correlation: self.stereo.hop(),
+                clips,
+                overs,
+                non_finite: self.channel_stats.hop_non_finite(),
             };
             self.loudness.end_hop(&hop);
             self.peaks.end_hop(&hop);
             self.stereo.end_hop(&hop);
+            self.channel_stats.end_hop(&hop);
+            self.history.end_hop(&hop);
+            self.events.end_hop(&hop);
         }
     }
 
@@ -409,6 +434,8 @@ impl Meter {
         self.channel_stats.read(&mut stats);
         self.weighting.read(&mut stats);
         self.scope.read(&mut stats);
+        self.history.read(&mut stats);
+        self.events.read(&mut stats);
         stats
     }
 
@@ -487,7 +514,7 @@ impl Meter {
     /// LRA, maxima, peaks, counts, clip times, correlation and DC then match a single pass;
     /// the long-term spectrum averages frames placed differently. Real-time safe.
     pub fn merge_following(&mut self, later: &Meter) {
-        let offset = self.frames;
+        let offset = self.frames as grid::Frame;
         self.frames += later.frames;
         self.weighting.merge(&later.weighting, offset);
         self.loudness.merge(&later.loudness, offset);
@@ -495,6 +522,8 @@ impl Meter {
         self.stereo.merge(&later.stereo, offset);
         self.channel_stats.merge(&later.channel_stats, offset);
         self.scope.merge(&later.scope, offset);
+        self.history.merge(&later.history, offset);
+        self.events.merge(&later.events, offset);
         self.spectrum.merge_long_term(&later.spectrum);
     }
 
@@ -519,6 +548,21 @@ impl Meter {
             })
             .reduce(f64::max);
         let total = self.stereo.total();
+        let (history_interval_s, history) = self.history.rows();
+        let mut events = self.events.list();
+        events.extend(events::derived(
+            &history,
+            history_interval_s,
+            readiness.integrated_lufs,
+        ));
+        // By time, then kind: the same order however the measurement was split.
+        let rank = |k: EventKind| EventKind::ALL.iter().position(|&x| x == k);
+        events.sort_by(|a, b| {
+            a.start_s
+                .total_cmp(&b.start_s)
+                .then(rank(a.kind).cmp(&rank(b.kind)))
+                .then(a.end_s.total_cmp(&b.end_s))
+        });
         Summary {
             sample_rate_hz: self.config.sample_rate_hz,
             frames: self.frames,
@@ -540,6 +584,10 @@ impl Meter {
                 .map(|(&hz, db)| SpectrumBand { hz, db })
                 .collect(),
             readiness,
+            events,
+            events_dropped: self.events.dropped(),
+            history_interval_s,
+            history,
         }
     }
 }

@@ -7,7 +7,7 @@
 //! absolute gate adds its highest true peak and sample peak to 0.1 dB histograms (the layout in
 //! [`crate::stats`]): a limiter shows as windows piled up against one ceiling.
 
-use super::grid::{HopEnd, Stage, SubBlockEnd, SHORT_TERM_SUBBLOCKS};
+use super::grid::{Frame, HopEnd, Span, Stage, SubBlockEnd, SHORT_TERM_SUBBLOCKS};
 use crate::gating::ABSOLUTE_GATE_LUFS;
 use crate::layout::MAX_CHANNELS;
 use crate::stats::{ReadinessStats, CLIP_DBFS, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
@@ -37,14 +37,18 @@ pub struct Peaks {
     sample_peak_max: [f32; MAX_CHANNELS],
     sample_peak_since: [f32; MAX_CHANNELS],
     clipped: u64,
-    first_clip_frame: Option<u64>,
-    last_clip_frame: Option<u64>,
+    first_clip_frame: Option<Frame>,
+    last_clip_frame: Option<Frame>,
     overs: u64,
     overs_0db: u64,
     sub_true_peak: f32,
     sub_sample_peak: f32,
     hop_true_peak: f32,
     hop_sample_peak: f32,
+    /// Clipping in the open hop: samples at or above full scale (counted), true peaks above it.
+    hop_clips: Span,
+    /// True-peak values above the ceiling in the open hop.
+    hop_overs: Span,
     /// True peak of each of the last 300 sub-blocks (the short-term window, for PSR).
     recent: Vec<f32>,
     recent_head: usize,
@@ -75,6 +79,8 @@ impl Peaks {
             sub_sample_peak: 0.0,
             hop_true_peak: 0.0,
             hop_sample_peak: 0.0,
+            hop_clips: Span::default(),
+            hop_overs: Span::default(),
             recent: vec![0.0; SHORT_TERM_SUBBLOCKS],
             recent_head: 0,
             peak_histogram: [0; PEAK_BINS],
@@ -99,6 +105,7 @@ impl Peaks {
         self.sample_peak_since[c] = self.sample_peak_since[c].max(sample_peak);
         self.sub_sample_peak = self.sub_sample_peak.max(sample_peak);
         let clip = self.clip_level;
+        let start = start_frame as Frame;
         if live {
             self.sample_peak_max[c] = self.sample_peak_max[c].max(sample_peak);
             if sample_peak >= clip {
@@ -107,8 +114,10 @@ impl Peaks {
                 let first = chunk.iter().position(|x| x.abs() >= clip);
                 let last = chunk.iter().rposition(|x| x.abs() >= clip);
                 if let (Some(f), Some(l)) = (first, last) {
+                    let (f, l) = (start + f as Frame, start + l as Frame);
                     self.clipped += count;
-                    self.note_clip(start_frame + f as u64, start_frame + l as u64);
+                    self.note_clip(f, l);
+                    self.hop_clips.note(f, l, count, sample_peak);
                 }
             }
         }
@@ -125,18 +134,22 @@ impl Peaks {
                 let [ceiling, over] = self.true_peak.count_over(buf, n, [self.ceiling, clip]);
                 self.overs += ceiling.count;
                 // Interpolated values lag the input by half the filter.
+                let lag = (self.true_peak.taps() / 2) as Frame;
+                let at = |i: usize| start + i as Frame - lag;
+                if let (Some(f), Some(l)) = (ceiling.first, ceiling.last) {
+                    self.hop_overs.note(at(f), at(l), ceiling.count, m);
+                }
                 if let (Some(f), Some(l)) = (over.first, over.last) {
                     self.overs_0db += over.count;
-                    let lag = (self.true_peak.taps() / 2) as u64;
-                    let at = |i: usize| (start_frame + i as u64).saturating_sub(lag);
                     self.note_clip(at(f), at(l));
+                    self.hop_clips.note(at(f), at(l), 0, m);
                 }
             }
         }
     }
 
     /// Records clipping between frames `first` and `last` (for the first/last clip times).
-    fn note_clip(&mut self, first: u64, last: u64) {
+    fn note_clip(&mut self, first: Frame, last: Frame) {
         self.first_clip_frame = Some(self.first_clip_frame.map_or(first, |f| f.min(first)));
         self.last_clip_frame = Some(self.last_clip_frame.map_or(last, |l| l.max(last)));
     }
@@ -183,6 +196,11 @@ impl Peaks {
     pub fn overs(&self) -> u64 {
         self.overs
     }
+
+    /// The open hop's highest true peak, clipping and overs (for [`HopEnd`]).
+    pub fn hop(&self) -> (f32, Span, Span) {
+        (self.hop_true_peak, self.hop_clips, self.hop_overs)
+    }
 }
 
 impl Stage for Peaks {
@@ -196,6 +214,8 @@ impl Stage for Peaks {
         self.sub_sample_peak = 0.0;
         self.hop_true_peak = 0.0;
         self.hop_sample_peak = 0.0;
+        self.hop_clips = Span::default();
+        self.hop_overs = Span::default();
         self.recent.fill(0.0);
         self.recent_head = 0;
         self.peak_histogram = [0; PEAK_BINS];
@@ -203,7 +223,7 @@ impl Stage for Peaks {
         self.reset_maxima();
     }
 
-    fn merge(&mut self, later: &Self, offset_frames: u64) {
+    fn merge(&mut self, later: &Self, offset_frames: Frame) {
         for c in 0..MAX_CHANNELS {
             self.true_peak_max[c] = self.true_peak_max[c].max(later.true_peak_max[c]);
             self.true_peak_since[c] = self.true_peak_since[c].max(later.true_peak_since[c]);
@@ -213,11 +233,8 @@ impl Stage for Peaks {
         self.clipped += later.clipped;
         self.overs += later.overs;
         self.overs_0db += later.overs_0db;
-        if let Some(first) = later.first_clip_frame {
-            self.first_clip_frame.get_or_insert(first + offset_frames);
-        }
-        if let Some(last) = later.last_clip_frame {
-            self.last_clip_frame = Some(last + offset_frames);
+        if let (Some(first), Some(last)) = (later.first_clip_frame, later.last_clip_frame) {
+            self.note_clip(first + offset_frames, last + offset_frames);
         }
         for (mine, theirs) in [
             (&mut self.peak_histogram, &later.peak_histogram),
@@ -248,6 +265,8 @@ impl Stage for Peaks {
         }
         self.hop_true_peak = 0.0;
         self.hop_sample_peak = 0.0;
+        self.hop_clips = Span::default();
+        self.hop_overs = Span::default();
     }
 
     fn read(&self, stats: &mut ReadinessStats) {
@@ -257,8 +276,8 @@ impl Stage for Peaks {
             amplitude_to_db(max_of(&self.sample_peak_max, self.channels) as f64);
         stats.clipped_samples = self.clipped;
         stats.true_peak_overs_0db = self.overs_0db;
-        stats.first_clip_s = self.first_clip_frame.map(|f| f as f64 / rate);
-        stats.last_clip_s = self.last_clip_frame.map(|f| f as f64 / rate);
+        stats.first_clip_s = self.first_clip_frame.map(|f| f.max(0) as f64 / rate);
+        stats.last_clip_s = self.last_clip_frame.map(|f| f.max(0) as f64 / rate);
         stats.peak_histogram = self.peak_histogram;
         stats.sample_peak_histogram = self.sample_peak_histogram;
     }

@@ -2,7 +2,7 @@
 //! 40 ms of audio at any rate). Display only: it runs in [`crate::SpectrumMode::Display`] and is
 //! neither integrated nor merged.
 
-use super::grid::Stage;
+use super::grid::{Frame, Stage};
 use crate::snapshot::SCOPE_POINTS;
 use crate::stats::ReadinessStats;
 
@@ -74,7 +74,7 @@ impl Stage for Goniometer {
         self.phase = 0;
     }
 
-    fn merge(&mut self, _later: &Self, _offset_frames: u64) {}
+    fn merge(&mut self, _later: &Self, _offset_frames: Frame) {}
 
     fn read(&self, _stats: &mut ReadinessStats) {}
 }

@@ -7,7 +7,7 @@
 //! the bins at or above the relative gate (integrated - 10 LU). A quiet intro or a reverb tail
 //! then cannot decide whether a mix folds to mono.
 
-use super::grid::{HopEnd, Stage, SubBlockEnd, GRID_PER_SECOND};
+use super::grid::{Frame, HopEnd, Stage, SubBlockEnd, GRID_PER_SECOND};
 use crate::correlation::{decay_per_step, CorrelationSums};
 use crate::gating::{ABSOLUTE_GATE_LUFS, INTEGRATED_RELATIVE_GATE_LU};
 use crate::stats::ReadinessStats;
@@ -75,6 +75,11 @@ impl Stereo {
         self.pair.then_some((&self.smoothed, &self.smoothed_low))
     }
 
+    /// The open hop's broadband sums (for [`HopEnd`]; empty while paused).
+    pub fn hop(&self) -> CorrelationSums {
+        self.hop
+    }
+
     /// The whole measurement's broadband sums; `None` without a pair.
     pub fn total(&self) -> Option<&CorrelationSums> {
         self.pair.then_some(&self.total)
@@ -109,7 +114,7 @@ impl Stage for Stereo {
         self.identical = true;
     }
 
-    fn merge(&mut self, later: &Self, _offset_frames: u64) {
+    fn merge(&mut self, later: &Self, _offset_frames: Frame) {
         self.total.add(&later.total);
         self.total_low.add(&later.total_low);
         for (a, b) in self.loud.iter_mut().zip(&later.loud) {

@@ -168,6 +168,31 @@ fn split_measurement_matches_a_single_pass() {
             && close(a.readiness.loud_correlation, b.readiness.loud_correlation)
     );
     assert_eq!(a.readiness.peak_histogram, b.readiness.peak_histogram);
+    // Events and history join at the boundary as in one pass.
+    assert_eq!(
+        a.events.len(),
+        b.events.len(),
+        "{:?}\n{:?}",
+        a.events,
+        b.events
+    );
+    for (x, y) in a.events.iter().zip(&b.events) {
+        assert_eq!(
+            (x.kind, x.start_s, x.end_s, x.count),
+            (y.kind, y.start_s, y.end_s, y.count)
+        );
+        assert!(close(x.value, y.value), "{x:?} vs {y:?}");
+    }
+    assert_eq!(a.history.len(), b.history.len());
+    for (x, y) in a.history.iter().zip(&b.history) {
+        assert_eq!(x.end_s, y.end_s);
+        assert!(
+            close(x.short_term_lufs, y.short_term_lufs),
+            "{x:?} vs {y:?}"
+        );
+        assert!(close(x.true_peak_dbtp, y.true_peak_dbtp), "{x:?} vs {y:?}");
+        assert!(close(x.correlation, y.correlation), "{x:?} vs {y:?}");
+    }
     // The long-term spectrum averages differently placed frames: close, not identical.
     for (x, y) in a.spectrum_bands.iter().zip(&b.spectrum_bands) {
         let (x, y) = (x.db.unwrap_or(-200.0), y.db.unwrap_or(-200.0));
@@ -263,4 +288,64 @@ fn refuses_bad_configs() {
         Err(MeterError::UnsupportedChannelCount { got: 9, .. })
     ));
     assert!(Meter::new(MeterConfig::new(48_000, ChannelLayout::Other(0), 64)).is_err());
+}
+
+/// Events land where the audio has them: a clip, an inverted second, a jump of 9 LU.
+#[test]
+fn events_are_placed_in_time() {
+    use crate::snapshot::EventKind;
+    let rate = 48_000;
+    let n = rate as usize * 20;
+    let quiet = db_to_amplitude(-30.0);
+    let mut l = sine(rate, 440.0, quiet, n);
+    let mut r = l.clone();
+    // From 10 s on, 9 dB louder.
+    let gain = db_to_amplitude(9.0) as f32;
+    for x in l[rate as usize * 10..]
+        .iter_mut()
+        .chain(&mut r[rate as usize * 10..])
+    {
+        *x *= gain;
+    }
+    // 4.0 s to 5.0 s: right channel inverted.
+    for x in &mut r[rate as usize * 4..rate as usize * 5] {
+        *x = -*x;
+    }
+    // One clipped sample at 7.25 s, then NaN at 8.5 s.
+    l[rate as usize * 29 / 4] = 1.5;
+    l[rate as usize * 17 / 2] = f32::NAN;
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    for (a, b) in l.chunks(512).zip(r.chunks(512)) {
+        m.process(&[a, b]);
+    }
+    let s = m.summary();
+    let of = |k: EventKind| s.events.iter().filter(|e| e.kind == k).collect::<Vec<_>>();
+    let clip = of(EventKind::Clipping);
+    assert_eq!(clip.len(), 1, "{:?}", s.events);
+    assert!((clip[0].start_s - 7.25).abs() < 0.001 && clip[0].count == Some(1));
+    let nan = of(EventKind::NonFinite);
+    assert!(
+        nan.len() == 1 && (nan[0].start_s - 8.5).abs() < 0.011,
+        "{nan:?}"
+    );
+    let negative = of(EventKind::NegativeCorrelation);
+    assert_eq!(negative.len(), 1, "{:?}", s.events);
+    assert!((negative[0].start_s - 4.0).abs() <= 0.1 && (negative[0].end_s - 5.0).abs() <= 0.2);
+    assert!(negative[0].value.is_some_and(|c| c < -0.9));
+    let jump = of(EventKind::LoudnessJump);
+    assert_eq!(jump.len(), 1, "{:?}", s.events);
+    assert!(
+        jump[0].value.is_some_and(|v| (v - 9.0).abs() < 0.5),
+        "{jump:?}"
+    );
+    assert!(
+        jump[0].start_s >= 7.0 - 0.1 && jump[0].end_s <= 13.0 + 0.1,
+        "{jump:?}"
+    );
+    assert_eq!(of(EventKind::Loudest).len(), 1);
+    assert_eq!(of(EventKind::Quietest).len(), 1);
+    assert!(s.events.windows(2).all(|w| w[0].start_s <= w[1].start_s));
+    // One history row per 100 ms.
+    assert_eq!(s.history.len(), 200);
+    assert!((s.history_interval_s - 0.1).abs() < 1e-12);
 }

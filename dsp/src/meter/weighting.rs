@@ -3,7 +3,7 @@
 //! chunk. The loops live in [`crate::kernels`]: the pair runs the stereo pass, any other channel
 //! [`crate::kernels::k_weight`]. The result is the channel-weighted energy loudness sums.
 
-use super::grid::Stage;
+use super::grid::{Frame, Stage};
 use crate::correlation::LOW_BAND_HZ;
 use crate::k_weighting::{Biquad, BiquadState, KWeighting};
 use crate::kernels::{k_weight, stereo_pass, Simd, StereoFilters, StereoState, StereoSums};
@@ -111,7 +111,7 @@ impl Stage for Weighting {
 
     /// Filter states are not integrated: the later meter's are where the merged part ends, and
     /// a merged meter is read, not fed.
-    fn merge(&mut self, _later: &Self, _offset_frames: u64) {}
+    fn merge(&mut self, _later: &Self, _offset_frames: Frame) {}
 
     fn read(&self, _stats: &mut ReadinessStats) {}
 }

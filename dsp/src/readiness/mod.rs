@@ -23,6 +23,7 @@ mod tests;
 mod thresholds;
 
 pub use crate::stats::{ReadinessStats, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
+pub use spectrum::tilt_corrected;
 pub use stereo::equal_level_correlation;
 pub use thresholds::*;
 

@@ -3,7 +3,7 @@
 
 use super::thresholds::*;
 use super::{finding, Check, Finding, Severity};
-use crate::spectrum::band_centers_hz;
+use crate::spectrum::{band_centers_hz, BAND_COUNT};
 use crate::stats::ReadinessStats;
 
 /// A frequency region as the messages write it: "200-500 Hz", "2-5 kHz".
@@ -15,16 +15,18 @@ fn band_label((lo, hi): (f64, f64)) -> String {
     }
 }
 
-/// Band levels measured against the tilt of a typical mix: each band is raised by
-/// [`REFERENCE_TILT_DB_PER_OCTAVE`] per octave above 1 kHz (so a balanced mix reads flat, as on the
-/// editor's spectrum) and compared with the median of those levels over [`REFERENCE_RANGE_HZ`].
-/// Returns the mean excess in the mud, harshness and sub-bass regions.
-pub(super) fn spectral_residuals(s: &ReadinessStats) -> Option<[f64; 3]> {
-    let centres = band_centers_hz();
-    let in_range = |f: f64, (lo, hi): (f64, f64)| f >= lo && f <= hi;
-    let corrected: Vec<(f64, f64)> = centres
+fn in_range(f: f64, (lo, hi): (f64, f64)) -> bool {
+    f >= lo && f <= hi
+}
+
+/// The long-term spectrum against the tilt of a typical mix: each band (centre Hz, dB) raised
+/// by [`REFERENCE_TILT_DB_PER_OCTAVE`] per octave above 1 kHz, so a balanced mix reads flat (as on
+/// the editor's spectrum), and the level it reads flat at: the median of those levels over
+/// 100 Hz-10 kHz, `None` with fewer than 8 bands there. Allocates.
+pub fn tilt_corrected(spectrum_db: &[Option<f64>; BAND_COUNT]) -> (Vec<(f64, f64)>, Option<f64>) {
+    let corrected: Vec<(f64, f64)> = band_centers_hz()
         .iter()
-        .zip(s.spectrum_db)
+        .zip(spectrum_db)
         .filter_map(|(&f, db)| {
             db.map(|d| (f, d + REFERENCE_TILT_DB_PER_OCTAVE * (f / 1000.0).log2()))
         })
@@ -34,11 +36,16 @@ pub(super) fn spectral_residuals(s: &ReadinessStats) -> Option<[f64; 3]> {
         .filter(|(f, _)| in_range(*f, REFERENCE_RANGE_HZ))
         .map(|&(_, d)| d)
         .collect();
-    if reference.len() < 8 {
-        return None;
-    }
     reference.sort_by(f64::total_cmp);
-    let median = reference[reference.len() / 2];
+    let median = (reference.len() >= 8).then(|| reference[reference.len() / 2]);
+    (corrected, median)
+}
+
+/// Band levels against the reference ([`tilt_corrected`]): the mean excess in the mud,
+/// harshness and sub-bass regions.
+pub(super) fn spectral_residuals(s: &ReadinessStats) -> Option<[f64; 3]> {
+    let (corrected, median) = tilt_corrected(&s.spectrum_db);
+    let median = median?;
     let region = |r: (f64, f64)| -> Option<f64> {
         let v: Vec<f64> = corrected
             .iter()
