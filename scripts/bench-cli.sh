@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process speed of `preflight analyze` against ffmpeg's EBU R128 filter with true peak, on
 # the same 10-minute 48 kHz stereo 24-bit WAV, side by side (needs ffmpeg and hyperfine:
-# `apt-get install ffmpeg hyperfine`).
+# `apt-get install ffmpeg hyperfine`). Then the cost of the HTML report: `preflight check` with and
+# without `--report` on the same file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 file="${BENCH_FILE:-target/bench-10min-48k-24bit.wav}"
