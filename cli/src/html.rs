@@ -14,10 +14,10 @@ use preflight_dsp::readiness::{
     self, Profile, Report, Severity, Verdict, HARSH_BAND_HZ, MIX_LOUDNESS_MAX_LUFS,
     MIX_LOUDNESS_MIN_LUFS, MIX_PEAK_MAX_DBTP, MIX_PEAK_MIN_DBTP, MUD_BAND_HZ,
 };
-use preflight_dsp::{EventKind, HistoryRow, BAND_COUNT};
+use preflight_dsp::{clock, EventKind, HistoryRow, BAND_COUNT};
 
 use crate::analyze::Analysis;
-use crate::report::{clock, EventReport};
+use crate::report::EventReport;
 
 /// Plot size in SVG user units; the page scales it to its width.
 const WIDTH: f64 = 900.0;

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use preflight_dsp::{ChannelLayout, Event, EventKind, SpectrumBand, Summary};
+use preflight_dsp::{clock, ChannelLayout, Event, EventKind, SpectrumBand, Summary};
 use serde::{Deserialize, Serialize};
 
 use crate::decode::SampleFormat;
@@ -108,40 +108,26 @@ impl EventReport {
         }
     }
 
-    /// One line: where, what, how much ("1:02.4-1:03.0  Clipping: 14 samples, up to +0.3 dBTP").
+    /// One line: where, what, how much ("1:02.4-1:03.0  Clipping: 14 clipped samples, up to
+    /// +0.3 dBTP").
     pub fn describe(&self) -> String {
-        let what = self.title();
-        let count = self.count.unwrap_or(0);
-        let detail = match (self.kind(), self.value) {
-            (Some(EventKind::Clipping), Some(v)) if count == 0 => {
-                format!("true peak above 0 dBTP between the samples, up to {v:+.1} dBTP")
+        let detail = self.kind().map_or(String::new(), |kind| {
+            Event {
+                kind,
+                start_s: self.start_s,
+                end_s: self.end_s,
+                count: self.count,
+                value: self.value,
             }
-            (Some(EventKind::Clipping), Some(v)) => {
-                format!("{count} clipped samples, up to {v:+.1} dBTP")
-            }
-            (Some(EventKind::TruePeakOver), Some(v)) => {
-                format!("{count} values over the meter's ceiling, up to {v:+.1} dBTP")
-            }
-            (Some(EventKind::NonFinite), _) => format!("{count} NaN/inf samples"),
-            (Some(EventKind::NegativeCorrelation), Some(v)) => format!("down to {v:+.2}"),
-            (Some(EventKind::LoudnessJump), Some(v)) => format!("{v:+.1} LU within 3 s"),
-            (Some(EventKind::Loudest | EventKind::Quietest), Some(v)) => {
-                format!("{v:.1} LUFS short-term")
-            }
-            _ => String::new(),
-        };
+            .detail()
+        });
         format!(
-            "{}-{}  {what}: {detail}",
+            "{}-{}  {}: {detail}",
             clock(self.start_s),
-            clock(self.end_s)
+            clock(self.end_s),
+            self.title()
         )
     }
-}
-
-/// `m:ss.s` for a time in seconds.
-pub fn clock(seconds: f64) -> String {
-    let tenths = (seconds * 10.0).round().max(0.0) as u64;
-    format!("{}:{:02}.{}", tenths / 600, tenths / 10 % 60, tenths % 10)
 }
 
 /// Events the table lists; the JSON has them all.

@@ -38,6 +38,9 @@ pub use meter::{
     Meter, MeterConfig, MeterError, SpectrumMode, EVENT_CAPACITY, MAX_SAMPLE_RATE_HZ,
     MIN_SAMPLE_RATE_HZ,
 };
-pub use snapshot::{Event, EventKind, HistoryRow, Snapshot, SpectrumBand, Summary, SCOPE_POINTS};
+pub use snapshot::{
+    Event, EventKind, HistoryRow, NumberedEvent, Snapshot, SpectrumBand, Summary, SCOPE_POINTS,
+    SNAPSHOT_EVENTS,
+};
 pub use spectrum::{band_centers_hz, fft_len, BAND_COUNT};
-pub use units::{amplitude_to_db, lufs_to_power, max_level, power_to_lufs};
+pub use units::{amplitude_to_db, clock, lufs_to_power, max_level, power_to_lufs};

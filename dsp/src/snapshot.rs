@@ -72,6 +72,8 @@ pub struct Snapshot {
     pub scope_len: usize,
     /// What the readiness rules read (verdict, findings, platform table).
     pub readiness: ReadinessStats,
+    /// The newest clipping, over and non-finite events, oldest first (see [`Summary::events`]).
+    pub recent_events: [Option<NumberedEvent>; SNAPSHOT_EVENTS],
 }
 
 /// Points in a snapshot's goniometer trace.
@@ -109,6 +111,7 @@ impl Default for Snapshot {
             scope: [[0.0; 2]; SCOPE_POINTS],
             scope_len: 0,
             readiness: ReadinessStats::default(),
+            recent_events: [None; SNAPSHOT_EVENTS],
         }
     }
 }
@@ -270,4 +273,42 @@ pub struct Event {
     pub count: Option<u64>,
     /// The kind's value (see [`EventKind`]), in [`EventKind::unit`].
     pub value: Option<f64>,
+}
+
+impl Event {
+    /// What happened, how much: "14 clipped samples, up to +0.3 dBTP". Allocates.
+    pub fn detail(&self) -> String {
+        let count = self.count.unwrap_or(0);
+        match (self.kind, self.value) {
+            (EventKind::Clipping, Some(v)) if count == 0 => {
+                format!("true peak above 0 dBTP between the samples, up to {v:+.1} dBTP")
+            }
+            (EventKind::Clipping, Some(v)) => {
+                format!("{count} clipped samples, up to {v:+.1} dBTP")
+            }
+            (EventKind::TruePeakOver, Some(v)) => {
+                format!("{count} values over the meter's ceiling, up to {v:+.1} dBTP")
+            }
+            (EventKind::NonFinite, _) => format!("{count} NaN/inf samples"),
+            (EventKind::NegativeCorrelation, Some(v)) => format!("down to {v:+.2}"),
+            (EventKind::LoudnessJump, Some(v)) => format!("{v:+.1} LU within 3 s"),
+            (EventKind::Loudest | EventKind::Quietest, Some(v)) => {
+                format!("{v:.1} LUFS short-term")
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+/// The events a [`Snapshot`] carries: the newest clipping, over and non-finite events.
+pub const SNAPSHOT_EVENTS: usize = 8;
+
+/// An event with its place in the meter's list, so a reader can tell a new event from one that
+/// has grown since the last snapshot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NumberedEvent {
+    /// Position in the meter's list (0 = the first since reset).
+    pub index: u32,
+    /// The event as it stands.
+    pub event: Event,
 }

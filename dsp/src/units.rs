@@ -7,6 +7,12 @@
 /// front channel reads -3.01 LKFS.
 pub const LOUDNESS_OFFSET_DB: f64 = -0.691;
 
+/// A time as `m:ss.s` ("1:02.4"), as the reports and the editor write event times.
+pub fn clock(seconds: f64) -> String {
+    let tenths = (seconds * 10.0).round().max(0.0) as u64;
+    format!("{}:{:02}.{}", tenths / 600, tenths / 10 % 60, tenths % 10)
+}
+
 /// The higher of two levels, either of which may not exist (a missing level is lower than any).
 pub fn max_level(a: Option<f32>, b: Option<f32>) -> Option<f32> {
     match (a, b) {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use preflight_dsp::platforms::{Platform, PLATFORMS};
 use preflight_dsp::readiness::{self, Profile, Report, REFERENCE_TILT_DB_PER_OCTAVE};
 use preflight_dsp::SCOPE_POINTS;
-use preflight_dsp::{max_level, Snapshot, MAX_CHANNELS};
+use preflight_dsp::{max_level, NumberedEvent, Snapshot, MAX_CHANNELS};
 
 use crate::actions::Actions;
 
@@ -246,6 +246,8 @@ pub struct Model {
     true_peak: [PeakBar; MAX_CHANNELS],
     sample_peak: [PeakBar; MAX_CHANNELS],
     scope: ScopeTrail,
+    /// Clipping, over and non-finite events since reset, by their index in the meter's list.
+    events: Vec<NumberedEvent>,
     report: Option<Report>,
     snapshots_since_report: u32,
     since_snapshot: Duration,
@@ -273,6 +275,7 @@ impl Model {
             true_peak: [PeakBar::default(); MAX_CHANNELS],
             sample_peak: [PeakBar::default(); MAX_CHANNELS],
             scope: ScopeTrail::default(),
+            events: Vec::new(),
             report: None,
             snapshots_since_report: 0,
             since_snapshot: Duration::ZERO,
@@ -297,7 +300,16 @@ impl Model {
         if restarted {
             self.history.clear();
             self.scope.clear();
+            self.events.clear();
             self.report = None;
+        }
+        // New events join the list; one that has grown since (a clipped passage going on)
+        // replaces its older self.
+        for e in snapshot.recent_events.iter().flatten() {
+            match self.events.binary_search_by_key(&e.index, |x| x.index) {
+                Ok(at) => self.events[at] = *e,
+                Err(at) => self.events.insert(at, *e),
+            }
         }
         self.history.push(HistoryPoint {
             momentary_lufs: snapshot.momentary_lufs,
@@ -426,6 +438,11 @@ impl Model {
     /// The newest snapshot, if any arrived.
     pub fn latest(&self) -> Option<&Snapshot> {
         self.latest.as_ref()
+    }
+
+    /// Clipping, over and non-finite events since the meter was reset, oldest first.
+    pub fn events(&self) -> &[NumberedEvent] {
+        &self.events
     }
 
     /// The readiness report of a recent snapshot, if any arrived.

@@ -10,7 +10,7 @@ use preflight_dsp::platforms::platform;
 use preflight_dsp::readiness::{
     Profile, ReadinessStats, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP, REFERENCE_TILT_DB_PER_OCTAVE,
 };
-use preflight_dsp::{band_centers_hz, Snapshot};
+use preflight_dsp::{band_centers_hz, Event, EventKind, NumberedEvent, Snapshot};
 use preflight_gui::{draw, Actions, Model, DESIGN_SIZE, IDLE_AFTER};
 
 struct State {
@@ -460,4 +460,48 @@ fn every_panel_fits_the_design_size() {
     // The last row of the platform table, at the bottom.
     let rect = h.get_by_label_contains("AES TD1008 streaming").rect();
     assert!(screen.contains_rect(rect), "last platform row at {rect:?}");
+}
+
+fn clip_event(index: u32, start_s: f64, count: u64) -> Option<NumberedEvent> {
+    Some(NumberedEvent {
+        index,
+        event: Event {
+            kind: EventKind::Clipping,
+            start_s,
+            end_s: start_s + 0.5,
+            count: Some(count),
+            value: Some(0.3),
+        },
+    })
+}
+
+/// Where it clipped: the events under the verdict, newest first; an event that grows between
+/// snapshots is shown once, as it stands.
+#[test]
+fn events_are_listed_newest_first_under_the_verdict() {
+    let stats = ReadinessStats {
+        true_peak_dbtp: Some(0.3),
+        clipped_samples: 30,
+        first_clip_s: Some(62.4),
+        last_clip_s: Some(95.0),
+        ..healthy_stats()
+    };
+    let mut first = snapshot_of(stats);
+    first.recent_events[0] = clip_event(0, 62.4, 14);
+    let mut model = model_with(first);
+    let mut later = snapshot_of(stats);
+    later.frames_measured += 48_000;
+    later.recent_events[0] = clip_event(0, 62.4, 20);
+    later.recent_events[1] = clip_event(1, 95.0, 10);
+    model.update(later);
+    let mut h = harness(model);
+    h.run();
+    h.get_by_label_contains("Where (2, times since reset)");
+    let older = "1:02.4  Clipping: 20 clipped samples, up to +0.3 dBTP";
+    let newer = "1:35.0  Clipping: 10 clipped samples, up to +0.3 dBTP";
+    h.get_by_label(older);
+    h.get_by_label(newer);
+    assert!(h.query_by_label_contains("Clipping: 14 clipped").is_none());
+    let y = |label: &str| h.get_by_label(label).rect().top();
+    assert!(y(newer) < y(older), "newest first");
 }

@@ -14,7 +14,7 @@
 
 use super::grid::{Frame, HopEnd, Span, Stage};
 use crate::gating::{ABSOLUTE_GATE_LUFS, LRA_RELATIVE_GATE_LU};
-use crate::snapshot::{Event, EventKind, HistoryRow};
+use crate::snapshot::{Event, EventKind, HistoryRow, NumberedEvent, SNAPSHOT_EVENTS};
 use crate::stats::ReadinessStats;
 use crate::units::amplitude_to_db;
 
@@ -108,22 +108,35 @@ impl Events {
         self.dropped
     }
 
+    fn event(&self, e: &Raw) -> Event {
+        let seconds = |f: Frame| f.max(0) as f64 / self.sample_rate_hz;
+        Event {
+            kind: e.kind,
+            start_s: seconds(e.first),
+            end_s: seconds(e.last + 1),
+            count: Some(e.count),
+            value: match e.kind {
+                EventKind::NonFinite => None,
+                _ => amplitude_to_db(e.peak as f64),
+            },
+        }
+    }
+
     /// The recorded events, in the order they started. Allocates.
     pub fn list(&self) -> Vec<Event> {
-        let seconds = |f: Frame| f.max(0) as f64 / self.sample_rate_hz;
-        self.list
-            .iter()
-            .map(|e| Event {
-                kind: e.kind,
-                start_s: seconds(e.first),
-                end_s: seconds(e.last + 1),
-                count: Some(e.count),
-                value: match e.kind {
-                    EventKind::NonFinite => None,
-                    _ => amplitude_to_db(e.peak as f64),
-                },
-            })
-            .collect()
+        self.list.iter().map(|e| self.event(e)).collect()
+    }
+
+    /// Writes the newest events, oldest first, into `out` (the rest `None`). Real-time safe.
+    pub fn recent(&self, out: &mut [Option<NumberedEvent>; SNAPSHOT_EVENTS]) {
+        let first = self.list.len().saturating_sub(SNAPSHOT_EVENTS);
+        *out = [None; SNAPSHOT_EVENTS];
+        for (slot, (index, e)) in out.iter_mut().zip(self.list.iter().enumerate().skip(first)) {
+            *slot = Some(NumberedEvent {
+                index: index as u32,
+                event: self.event(e),
+            });
+        }
     }
 }
 

@@ -495,6 +495,7 @@ impl Meter {
             s.spectrum_valid = self.spectrum.take_display(&mut s.spectrum_db);
         }
         s.scope_len = self.scope.take(&mut s.scope);
+        self.events.recent(&mut s.recent_events);
         self.sequence += 1;
         s
     }

@@ -1,10 +1,12 @@
 //! The verdict banner: ready / not ready / listening, with the failing and warning findings
 //! worst first, each with its advice; a finding opens to show the measured value against its
-//! threshold. The remaining checks (notes and passes) fold into one line.
+//! threshold. The remaining checks (notes and passes) fold into one line. Below them, where it
+//! happened: the clipping, overs and non-finite samples placed in time, newest first.
 
 use egui::collapsing_header::{paint_default_icon, CollapsingState};
 use egui::text::LayoutJob;
 use egui::{vec2, Align, Label, Layout, RichText, Sense, TextFormat, Ui, UiBuilder};
+use preflight_dsp::clock;
 use preflight_dsp::readiness::{
     Check, Finding, Profile, Report, Severity, Verdict, LRA_MIN_S, MIN_MEASURED_S,
 };
@@ -164,6 +166,34 @@ fn findings(ui: &mut Ui, view: &View) {
         ui.label(RichText::new(text).color(color));
     }
     others(ui, report);
+    events(ui, view);
+}
+
+/// The events, newest first, at their time since the meter was reset.
+fn events(ui: &mut Ui, view: &View) {
+    let events = view.model.events();
+    if events.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.label(
+        RichText::new(format!("Where ({}, times since reset)", events.len()))
+            .size(theme::SIZE_SMALL)
+            .color(theme::TEXT_WEAK),
+    );
+    for e in events.iter().rev() {
+        let ev = &e.event;
+        ui.label(
+            RichText::new(format!(
+                "{}  {}: {}",
+                clock(ev.start_s),
+                ev.kind.title(),
+                ev.detail()
+            ))
+            .size(theme::SIZE_SMALL)
+            .color(theme::TEXT),
+        );
+    }
 }
 
 /// A failing or warning finding: severity, check and message on one line (click to open the
