@@ -47,7 +47,7 @@ th{background:#f4f6f9;font-weight:600}td.num{text-align:right;font-variant-numer
 figure{margin:8px 0 4px}figcaption{font-size:13px;color:#4a5568;margin-bottom:2px}
 svg{width:100%;height:auto;display:block;background:#fbfcfd;border:1px solid #e7eaf0}
 svg text{font:11px system-ui,sans-serif;fill:#4a5568}
-.grid{stroke:#e3e7ee;stroke-width:1}.axis{stroke:#9aa4b2;stroke-width:1}
+.grid{stroke:#e3e7ee;stroke-width:1}.axis{stroke:#9aa4b2;stroke-width:1}.dotted{stroke-dasharray:2 3}
 .m{fill:none;stroke:#7fa7d9;stroke-width:1}.s{fill:none;stroke:#1f4e8c;stroke-width:2}
 .tp{fill:none;stroke:#6b4fa3;stroke-width:1.2}.c{fill:none;stroke:#227a5c;stroke-width:1.4}
 .sp{fill:none;stroke:#1f4e8c;stroke-width:2}.ref{stroke:#c0392b;stroke-width:1.5;stroke-dasharray:6 4}
@@ -253,6 +253,60 @@ fn clamp_to(y: Axis, v: Option<f64>) -> Option<f64> {
     v.map(|v| y.at(v.clamp(y.range.0, y.range.1)))
 }
 
+/// A horizontal line across the plot at value `v`.
+fn hline(class: &str, y: Axis, v: f64) -> String {
+    let py = y.at(v.clamp(y.range.0, y.range.1));
+    format!(
+        "<line class=\"{class}\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\"/>",
+        WIDTH - RIGHT
+    )
+}
+
+/// A band across the plot between values `lo` and `hi`.
+fn hband(class: &str, y: Axis, (lo, hi): (f64, f64)) -> String {
+    let (top, bottom) = (y.at(hi), y.at(lo));
+    format!(
+        "<rect class=\"{class}\" x=\"{LEFT}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+        WIDTH - RIGHT - LEFT,
+        bottom - top
+    )
+}
+
+/// The events of the kinds `kinds` as shaded spans of the time axis, each titled with its
+/// description.
+fn event_spans(x: Axis, events: &[EventReport], kinds: &[EventKind], class: &str) -> String {
+    let mut out = String::new();
+    for e in events {
+        if e.kind().is_some_and(|k| kinds.contains(&k)) {
+            let (x0, x1) = (x.at(e.start_s), x.at(e.end_s));
+            let _ = write!(
+                out,
+                "<rect class=\"{class}\" x=\"{x0:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
+                (x1 - x0).max(2.0),
+                HEIGHT - BOTTOM - TOP,
+                esc(&e.describe())
+            );
+        }
+    }
+    out
+}
+
+/// A history series on the plot: `value` of each row, reduced to [`MAX_POINTS`].
+fn series(
+    class: &str,
+    x: Axis,
+    y: Axis,
+    rows: &[HistoryRow],
+    value: impl Fn(&HistoryRow) -> Option<f64>,
+    lowest: bool,
+) -> String {
+    let points = reduce(rows, value, lowest);
+    path(
+        class,
+        points.iter().map(|&(t, v)| (x.at(t), clamp_to(y, v))),
+    )
+}
+
 fn legend(items: &[(&str, &str)]) -> String {
     let mut out = String::from("<div class=\"legend\">");
     for (colour, label) in items {
@@ -268,29 +322,21 @@ fn legend(items: &[(&str, &str)]) -> String {
 
 fn loudness_plot(analysis: &Analysis, report: &Report) -> String {
     let rows = &analysis.history;
-    let duration = analysis.report.duration_s;
-    let (x, y) = (x_axis(duration), y_axis(-60.0, 0.0));
+    let (x, y) = (x_axis(analysis.report.duration_s), y_axis(-60.0, 0.0));
     let mut inner = frame_time(x, y, &[-60.0, -48.0, -36.0, -24.0, -12.0, 0.0], "");
     let target = match report.profile {
         Profile::Mix => {
-            let (top, bottom) = (y.at(MIX_LOUDNESS_MAX_LUFS), y.at(MIX_LOUDNESS_MIN_LUFS));
-            let _ = write!(
-                inner,
-                "<rect class=\"zone\" x=\"{LEFT}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
-                WIDTH - RIGHT - LEFT,
-                bottom - top
-            );
+            inner.push_str(&hband(
+                "zone",
+                y,
+                (MIX_LOUDNESS_MIN_LUFS, MIX_LOUDNESS_MAX_LUFS),
+            ));
             format!(
                 "target zone for a mix: {MIX_LOUDNESS_MIN_LUFS:.0} to {MIX_LOUDNESS_MAX_LUFS:.0} LUFS integrated"
             )
         }
         Profile::Master => {
-            let py = y.at(report.platform.target_lufs);
-            let _ = write!(
-                inner,
-                "<line class=\"ref\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\"/>",
-                WIDTH - RIGHT
-            );
+            inner.push_str(&hline("ref", y, report.platform.target_lufs));
             format!(
                 "{} target: {:.0} LUFS integrated",
                 report.platform.name, report.platform.target_lufs
@@ -298,23 +344,10 @@ fn loudness_plot(analysis: &Analysis, report: &Report) -> String {
         }
     };
     if let Some(i) = analysis.report.integrated_lufs {
-        let py = y.at(i.clamp(-60.0, 0.0));
-        let _ = write!(
-            inner,
-            "<line class=\"axis\" stroke-dasharray=\"2 3\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\"/>",
-            WIDTH - RIGHT
-        );
+        inner.push_str(&hline("axis dotted", y, i));
     }
-    let m = reduce(rows, |r| r.momentary_lufs, false);
-    let s = reduce(rows, |r| r.short_term_lufs, false);
-    inner.push_str(&path(
-        "m",
-        m.iter().map(|&(t, v)| (x.at(t), clamp_to(y, v))),
-    ));
-    inner.push_str(&path(
-        "s",
-        s.iter().map(|&(t, v)| (x.at(t), clamp_to(y, v))),
-    ));
+    inner.push_str(&series("m", x, y, rows, |r| r.momentary_lufs, false));
+    inner.push_str(&series("s", x, y, rows, |r| r.short_term_lufs, false));
     format!(
         "<figure><figcaption>Loudness over time (LUFS). {}; dotted: integrated {}.</figcaption>{}{}</figure>",
         esc(&target),
@@ -332,35 +365,20 @@ fn loudness_plot(analysis: &Analysis, report: &Report) -> String {
 }
 
 fn true_peak_plot(analysis: &Analysis, report: &Report) -> String {
-    let rows = &analysis.history;
     let (x, y) = (x_axis(analysis.report.duration_s), y_axis(-30.0, 3.0));
     let mut inner = frame_time(x, y, &[-30.0, -24.0, -18.0, -12.0, -6.0, 0.0], "");
-    for e in &analysis.report.events {
-        if matches!(
-            e.kind(),
-            Some(EventKind::Clipping | EventKind::TruePeakOver)
-        ) {
-            let (x0, x1) = (x.at(e.start_s), x.at(e.end_s));
-            let _ = write!(
-                inner,
-                "<rect class=\"mark\" x=\"{x0:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
-                (x1 - x0).max(2.0),
-                HEIGHT - BOTTOM - TOP,
-                esc(&e.describe())
-            );
-        }
-    }
-    let (ceiling, note) = match report.profile {
+    inner.push_str(&event_spans(
+        x,
+        &analysis.report.events,
+        &[EventKind::Clipping, EventKind::TruePeakOver],
+        "mark",
+    ));
+    let (ceiling, ceiling_label, note) = match report.profile {
         Profile::Mix => {
-            let (top, bottom) = (y.at(MIX_PEAK_MAX_DBTP), y.at(MIX_PEAK_MIN_DBTP));
-            let _ = write!(
-                inner,
-                "<rect class=\"zone\" x=\"{LEFT}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
-                WIDTH - RIGHT - LEFT,
-                bottom - top
-            );
+            inner.push_str(&hband("zone", y, (MIX_PEAK_MIN_DBTP, MIX_PEAK_MAX_DBTP)));
             (
                 MIX_PEAK_MAX_DBTP,
+                "most a mix should peak",
                 format!(
                     "headroom zone for a mix: peaks between {MIX_PEAK_MIN_DBTP:.0} and {MIX_PEAK_MAX_DBTP:.0} dBTP"
                 ),
@@ -368,26 +386,21 @@ fn true_peak_plot(analysis: &Analysis, report: &Report) -> String {
         }
         Profile::Master => (
             report.platform.true_peak_ceiling_dbtp,
+            "platform ceiling",
             format!(
                 "{} ceiling: {:.1} dBTP",
                 report.platform.name, report.platform.true_peak_ceiling_dbtp
             ),
         ),
     };
-    let ceiling_label = match report.profile {
-        Profile::Mix => "most a mix should peak",
-        Profile::Master => "platform ceiling",
-    };
-    let py = y.at(ceiling);
-    let _ = write!(
-        inner,
-        "<line class=\"limit\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\"/>",
-        WIDTH - RIGHT
-    );
-    let tp = reduce(rows, |r| r.true_peak_dbtp, false);
-    inner.push_str(&path(
+    inner.push_str(&hline("limit", y, ceiling));
+    inner.push_str(&series(
         "tp",
-        tp.iter().map(|&(t, v)| (x.at(t), clamp_to(y, v))),
+        x,
+        y,
+        &analysis.history,
+        |r| r.true_peak_dbtp,
+        false,
     ));
     format!(
         "<figure><figcaption>True peak per 100 ms (dBTP). {}; red: clipping and overs.</figcaption>{}{}</figure>",
@@ -455,12 +468,7 @@ fn spectrum_plot(analysis: &Analysis) -> String {
         );
     }
     if reference.is_some() {
-        let py = y.at(centre);
-        let _ = write!(
-            inner,
-            "<line class=\"ref\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\"/>",
-            WIDTH - RIGHT
-        );
+        inner.push_str(&hline("ref", y, centre));
     }
     inner.push_str(&path(
         "sp",
@@ -482,31 +490,22 @@ fn spectrum_plot(analysis: &Analysis) -> String {
 }
 
 fn correlation_plot(analysis: &Analysis) -> String {
-    let rows = &analysis.history;
     let (x, y) = (x_axis(analysis.report.duration_s), y_axis(-1.0, 1.0));
     let mut inner = frame_time(x, y, &[-1.0, -0.5, 0.0, 0.5, 1.0], "");
-    for e in &analysis.report.events {
-        if e.kind() == Some(EventKind::NegativeCorrelation) {
-            let (x0, x1) = (x.at(e.start_s), x.at(e.end_s));
-            let _ = write!(
-                inner,
-                "<rect class=\"neg\" x=\"{x0:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
-                (x1 - x0).max(2.0),
-                HEIGHT - BOTTOM - TOP,
-                esc(&e.describe())
-            );
-        }
-    }
-    let py = y.at(0.0);
-    let _ = write!(
-        inner,
-        "<line class=\"axis\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\"/>",
-        WIDTH - RIGHT
-    );
-    let c = reduce(rows, |r| r.correlation, true);
-    inner.push_str(&path(
+    inner.push_str(&event_spans(
+        x,
+        &analysis.report.events,
+        &[EventKind::NegativeCorrelation],
+        "neg",
+    ));
+    inner.push_str(&hline("axis", y, 0.0));
+    inner.push_str(&series(
         "c",
-        c.iter().map(|&(t, v)| (x.at(t), clamp_to(y, v))),
+        x,
+        y,
+        &analysis.history,
+        |r| r.correlation,
+        true,
     ));
     let note = if analysis.report.channels >= 2 {
         "Stereo correlation per 100 ms: +1 mono, 0 wide, below 0 cancels in mono (orange)."
