@@ -8,7 +8,7 @@ use preflight_dsp::platforms::{Platform, PlatformOutcome};
 use preflight_dsp::readiness::{self, Finding, Profile, Report, Severity, Verdict};
 
 use crate::analyze::Analysis;
-use crate::report::{round_opt, AnalysisReport, DB_DECIMALS};
+use crate::report::{round_opt, stat, AnalysisReport, DB_DECIMALS};
 
 /// One finding as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,8 +170,6 @@ pub fn to_text(report: &Report, file: &str, style: Style) -> String {
     }
     out.push_str("\n  Platform               Target   Gain     TP after  Status\n");
     for p in &report.platforms {
-        let num =
-            |v: Option<f64>, unit: &str| v.map_or("—".to_string(), |x| format!("{x:+.1} {unit}"));
         let mark = if std::ptr::eq(p.platform, report.platform) {
             "*"
         } else {
@@ -181,8 +179,8 @@ pub fn to_text(report: &Report, file: &str, style: Style) -> String {
             "  {mark}{:<21} {:>5.0} LUFS {:>8} {:>10}  {}\n",
             p.platform.name,
             p.platform.target_lufs,
-            num(p.gain_db, "dB"),
-            num(p.true_peak_after_dbtp, "dBTP"),
+            stat(p.gain_db, "dB", true),
+            stat(p.true_peak_after_dbtp, "dBTP", true),
             p.describe()
         ));
     }

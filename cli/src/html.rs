@@ -14,10 +14,10 @@ use preflight_dsp::readiness::{
     self, Profile, Report, Severity, Verdict, HARSH_BAND_HZ, MIX_LOUDNESS_MAX_LUFS,
     MIX_LOUDNESS_MIN_LUFS, MIX_PEAK_MAX_DBTP, MIX_PEAK_MIN_DBTP, MUD_BAND_HZ,
 };
-use preflight_dsp::{clock, EventKind, HistoryRow, BAND_COUNT};
+use preflight_dsp::{clock, EventKind, HistoryRow, BAND_COUNT, FREQUENCY_GRID_HZ};
 
 use crate::analyze::Analysis;
-use crate::report::EventReport;
+use crate::report::{stat, EventReport};
 
 /// Plot size in SVG user units; the page scales it to its width.
 const WIDTH: f64 = 900.0;
@@ -157,34 +157,60 @@ fn time_step(span: f64) -> f64 {
     .unwrap_or(7200.0)
 }
 
-/// The frame of a plot: horizontal grid lines with labels at `y_ticks`, and a time axis.
-fn frame_time(x: Axis, y: Axis, y_ticks: &[f64], y_unit: &str) -> String {
+/// Horizontal grid lines at the values `ticks`, labelled on the left.
+fn y_grid(y: Axis, ticks: impl IntoIterator<Item = (f64, String)>) -> String {
     let mut out = String::new();
-    for &t in y_ticks {
-        let py = y.at(t);
+    for (v, label) in ticks {
+        let py = y.at(v);
         let _ = write!(
             out,
             "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\"/>\
-             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{t}{y_unit}</text>",
+             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{label}</text>",
             WIDTH - RIGHT,
             LEFT - 6.0,
             py + 4.0
         );
     }
-    let step = time_step(x.range.1);
-    let mut t = 0.0;
-    while t <= x.range.1 + 1e-9 {
-        let px = x.at(t);
+    out
+}
+
+/// Vertical grid lines at the values `ticks`, labelled below the plot.
+fn x_grid(x: Axis, ticks: impl IntoIterator<Item = (f64, String)>) -> String {
+    let mut out = String::new();
+    for (v, label) in ticks {
+        let px = x.at(v);
         let _ = write!(
             out,
             "<line class=\"grid\" x1=\"{px:.1}\" x2=\"{px:.1}\" y1=\"{TOP}\" y2=\"{}\"/>\
-             <text x=\"{px:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+             <text x=\"{px:.1}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
             HEIGHT - BOTTOM,
-            HEIGHT - 8.0,
-            clock(t).trim_end_matches(".0")
+            HEIGHT - 8.0
         );
-        t += step;
     }
+    out
+}
+
+/// A shaded span of the plot between `x0` and `x1` (pixels), with an optional tooltip.
+fn vspan(class: &str, x0: f64, x1: f64, title: Option<&str>) -> String {
+    let title = title.map_or(String::new(), |t| format!("<title>{}</title>", esc(t)));
+    format!(
+        "<rect class=\"{class}\" x=\"{x0:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\">{title}</rect>",
+        (x1 - x0).max(2.0),
+        HEIGHT - BOTTOM - TOP
+    )
+}
+
+/// The frame of a time plot: horizontal grid lines at `y_ticks`, and a time axis.
+fn frame_time(x: Axis, y: Axis, y_ticks: &[f64]) -> String {
+    let mut out = y_grid(y, y_ticks.iter().map(|&t| (t, t.to_string())));
+    let step = time_step(x.range.1);
+    let times = (0..)
+        .map(|k| f64::from(k) * step)
+        .take_while(|&t| t <= x.range.1 + 1e-9);
+    out.push_str(&x_grid(
+        x,
+        times.map(|t| (t, clock(t).trim_end_matches(".0").to_string())),
+    ));
     let _ = write!(
         out,
         "<line class=\"axis\" x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{b}\"/>\
@@ -275,20 +301,11 @@ fn hband(class: &str, y: Axis, (lo, hi): (f64, f64)) -> String {
 /// The events of the kinds `kinds` as shaded spans of the time axis, each titled with its
 /// description.
 fn event_spans(x: Axis, events: &[EventReport], kinds: &[EventKind], class: &str) -> String {
-    let mut out = String::new();
-    for e in events {
-        if e.kind().is_some_and(|k| kinds.contains(&k)) {
-            let (x0, x1) = (x.at(e.start_s), x.at(e.end_s));
-            let _ = write!(
-                out,
-                "<rect class=\"{class}\" x=\"{x0:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
-                (x1 - x0).max(2.0),
-                HEIGHT - BOTTOM - TOP,
-                esc(&e.describe())
-            );
-        }
-    }
-    out
+    events
+        .iter()
+        .filter(|e| e.kind().is_some_and(|k| kinds.contains(&k)))
+        .map(|e| vspan(class, x.at(e.start_s), x.at(e.end_s), Some(&e.describe())))
+        .collect()
 }
 
 /// A history series on the plot: `value` of each row, reduced to [`MAX_POINTS`].
@@ -323,7 +340,7 @@ fn legend(items: &[(&str, &str)]) -> String {
 fn loudness_plot(analysis: &Analysis, report: &Report) -> String {
     let rows = &analysis.history;
     let (x, y) = (x_axis(analysis.report.duration_s), y_axis(-60.0, 0.0));
-    let mut inner = frame_time(x, y, &[-60.0, -48.0, -36.0, -24.0, -12.0, 0.0], "");
+    let mut inner = frame_time(x, y, &[-60.0, -48.0, -36.0, -24.0, -12.0, 0.0]);
     let target = match report.profile {
         Profile::Mix => {
             inner.push_str(&hband(
@@ -366,7 +383,7 @@ fn loudness_plot(analysis: &Analysis, report: &Report) -> String {
 
 fn true_peak_plot(analysis: &Analysis, report: &Report) -> String {
     let (x, y) = (x_axis(analysis.report.duration_s), y_axis(-30.0, 3.0));
-    let mut inner = frame_time(x, y, &[-30.0, -24.0, -18.0, -12.0, -6.0, 0.0], "");
+    let mut inner = frame_time(x, y, &[-30.0, -24.0, -18.0, -12.0, -6.0, 0.0]);
     inner.push_str(&event_spans(
         x,
         &analysis.report.events,
@@ -429,44 +446,16 @@ fn spectrum_plot(analysis: &Analysis) -> String {
     let y = y_axis(centre - 30.0, centre + 20.0);
     let mut inner = String::new();
     for (lo, hi) in [MUD_BAND_HZ, HARSH_BAND_HZ] {
-        let (x0, x1) = (x.at(lo), x.at(hi));
-        let _ = write!(
-            inner,
-            "<rect class=\"region\" x=\"{x0:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"/>",
-            x1 - x0,
-            HEIGHT - BOTTOM - TOP
-        );
+        inner.push_str(&vspan("region", x.at(lo), x.at(hi), None));
     }
-    for k in [-30.0, -20.0, -10.0, 0.0, 10.0, 20.0] {
-        let py = y.at(centre + k);
-        let _ = write!(
-            inner,
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\"/>\
-             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{k:+}</text>",
-            WIDTH - RIGHT,
-            LEFT - 6.0,
-            py + 4.0
-        );
-    }
-    for (hz, label) in [
-        (50.0, "50"),
-        (100.0, "100"),
-        (200.0, "200"),
-        (500.0, "500"),
-        (1_000.0, "1k"),
-        (2_000.0, "2k"),
-        (5_000.0, "5k"),
-        (10_000.0, "10k"),
-    ] {
-        let px = x.at(hz);
-        let _ = write!(
-            inner,
-            "<line class=\"grid\" x1=\"{px:.1}\" x2=\"{px:.1}\" y1=\"{TOP}\" y2=\"{}\"/>\
-             <text x=\"{px:.1}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
-            HEIGHT - BOTTOM,
-            HEIGHT - 8.0
-        );
-    }
+    inner.push_str(&y_grid(
+        y,
+        [-30.0, -20.0, -10.0, 0.0, 10.0, 20.0].map(|k: f64| (centre + k, format!("{k:+}"))),
+    ));
+    inner.push_str(&x_grid(
+        x,
+        FREQUENCY_GRID_HZ.map(|(hz, label)| (hz, label.to_string())),
+    ));
     if reference.is_some() {
         inner.push_str(&hline("ref", y, centre));
     }
@@ -491,7 +480,7 @@ fn spectrum_plot(analysis: &Analysis) -> String {
 
 fn correlation_plot(analysis: &Analysis) -> String {
     let (x, y) = (x_axis(analysis.report.duration_s), y_axis(-1.0, 1.0));
-    let mut inner = frame_time(x, y, &[-1.0, -0.5, 0.0, 0.5, 1.0], "");
+    let mut inner = frame_time(x, y, &[-1.0, -0.5, 0.0, 0.5, 1.0]);
     inner.push_str(&event_spans(
         x,
         &analysis.report.events,
@@ -551,8 +540,6 @@ fn platforms_table(report: &Report) -> String {
         "<table><tr><th>Platform</th><th>Target</th><th>Ceiling</th><th>Gain applied</th>\
          <th>True peak after</th><th>What happens</th></tr>",
     );
-    let num =
-        |v: Option<f64>, unit: &str| v.map_or("—".to_string(), |x| format!("{x:+.1} {unit}"));
     for p in &report.platforms {
         let chosen = std::ptr::eq(p.platform, report.platform);
         let _ =
@@ -564,8 +551,8 @@ fn platforms_table(report: &Report) -> String {
             esc(p.platform.name),
             p.platform.target_lufs,
             p.ceiling_dbtp,
-            num(p.gain_db, "dB"),
-            num(p.true_peak_after_dbtp, "dBTP"),
+            stat(p.gain_db, "dB", true),
+            stat(p.true_peak_after_dbtp, "dBTP", true),
             esc(&p.describe())
         );
     }
@@ -575,19 +562,9 @@ fn platforms_table(report: &Report) -> String {
 
 fn format_table(analysis: &Analysis) -> String {
     let r = &analysis.report;
-    let bits = match (r.format.float, r.format.bits_per_sample) {
-        (true, Some(b)) => format!("{b}-bit float"),
-        (true, None) => "float".to_string(),
-        (false, Some(b)) => format!("{b}-bit integer"),
-        (false, None) => "unknown".to_string(),
-    };
-    let cell =
-        |v: Option<f64>, unit: &str| v.map_or("—".to_string(), |x| format!("{x:.1} {unit}"));
+    let cell = |v: Option<f64>, unit: &str| stat(v, unit, false);
     let rows = [
-        ("Codec", esc(&r.format.codec)),
-        ("Samples", bits),
-        ("Sample rate", format!("{} Hz", r.sample_rate_hz)),
-        ("Channels", r.channels.to_string()),
+        ("Format", esc(&r.format_line())),
         ("Duration", clock(r.duration_s)),
         ("Integrated", cell(r.integrated_lufs, "LUFS")),
         ("Loudness range", cell(r.loudness_range_lu, "LU")),
@@ -681,8 +658,7 @@ pub fn index(entries: &[IndexEntry]) -> String {
         entries.len(),
         entries.len()
     );
-    let cell =
-        |v: Option<f64>, unit: &str| v.map_or("—".to_string(), |x| format!("{x:.1} {unit}"));
+    let cell = |v: Option<f64>, unit: &str| stat(v, unit, false);
     for e in entries {
         let (class, _) = verdict_text(e.report);
         let worst = e

@@ -318,7 +318,8 @@ impl AnalysisReport {
         }
     }
 
-    fn format_line(&self) -> String {
+    /// "pcm_s24le (24-bit), 48000 Hz, stereo".
+    pub(crate) fn format_line(&self) -> String {
         let kind = match (self.format.float, self.format.bits_per_sample) {
             (true, Some(b)) => format!("{b}-bit float"),
             (true, None) => "float".to_string(),
@@ -349,7 +350,8 @@ fn level(v: Option<f64>, unit: &str) -> String {
     v.map_or_else(|| NO_SIGNAL.to_string(), |x| format!("{x:.1} {unit}"))
 }
 
-fn stat(v: Option<f64>, unit: &str, signed: bool) -> String {
+/// A derived value with one decimal (signed if asked), or a dash where it does not exist.
+pub(crate) fn stat(v: Option<f64>, unit: &str, signed: bool) -> String {
     match v {
         Some(x) if signed => format!("{x:+.1} {unit}"),
         Some(x) => format!("{x:.1} {unit}"),

@@ -42,5 +42,5 @@ pub use snapshot::{
     Event, EventKind, HistoryRow, NumberedEvent, Snapshot, SpectrumBand, Summary, SCOPE_POINTS,
     SNAPSHOT_EVENTS,
 };
-pub use spectrum::{band_centers_hz, fft_len, BAND_COUNT};
+pub use spectrum::{band_centers_hz, fft_len, BAND_COUNT, FREQUENCY_GRID_HZ};
 pub use units::{amplitude_to_db, clock, lufs_to_power, max_level, power_to_lufs};

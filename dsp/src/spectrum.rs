@@ -16,6 +16,19 @@ use realfft::{RealFftPlanner, RealToComplex};
 
 use crate::layout::MAX_CHANNELS;
 
+/// Where a spectrum plot draws its frequency grid, with the labels (the editor's and the HTML
+/// report's).
+pub const FREQUENCY_GRID_HZ: [(f64, &str); 8] = [
+    (50.0, "50"),
+    (100.0, "100"),
+    (200.0, "200"),
+    (500.0, "500"),
+    (1_000.0, "1k"),
+    (2_000.0, "2k"),
+    (5_000.0, "5k"),
+    (10_000.0, "10k"),
+];
+
 /// Number of 1/6-octave bands, centred on 1 kHz, from 19.7 Hz to 20.2 kHz.
 pub const BAND_COUNT: usize = 61;
 /// FFT length at 48 kHz (scaled to the nearest power of two at other rates).

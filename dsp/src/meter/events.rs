@@ -15,7 +15,6 @@
 use super::grid::{Frame, HopEnd, Span, Stage};
 use crate::gating::{ABSOLUTE_GATE_LUFS, LRA_RELATIVE_GATE_LU};
 use crate::snapshot::{Event, EventKind, HistoryRow, NumberedEvent, SNAPSHOT_EVENTS};
-use crate::stats::ReadinessStats;
 use crate::units::amplitude_to_db;
 
 /// Clipping, over and non-finite events kept.
@@ -169,8 +168,6 @@ impl Stage for Events {
             }
         }
     }
-
-    fn read(&self, _stats: &mut ReadinessStats) {}
 }
 
 /// The events the history shows, for a measurement of integrated loudness `integrated_lufs`
@@ -209,12 +206,14 @@ pub fn derived(rows: &[HistoryRow], interval_s: f64, integrated_lufs: Option<f64
             .filter(|&l| gate.is_some_and(|g| l >= g) && r.end_s >= JUMP_WINDOW_S - 1e-9)
     };
     let lag = ((JUMP_WINDOW_S / interval_s).round() as usize).max(1);
+    // Short-term change over the window that ends at row `k` (0 where either end is not counted).
+    let change_at = |k: usize| match (counted(&rows[k]), counted(&rows[k - lag])) {
+        (Some(now), Some(then)) => now - then,
+        _ => 0.0,
+    };
     let mut i = lag;
     while i < rows.len() {
-        let change = match (counted(&rows[i]), counted(&rows[i - lag])) {
-            (Some(now), Some(then)) => now - then,
-            _ => 0.0,
-        };
+        let change = change_at(i);
         if change.abs() < JUMP_LU {
             i += 1;
             continue;
@@ -223,10 +222,7 @@ pub fn derived(rows: &[HistoryRow], interval_s: f64, integrated_lufs: Option<f64
         let mut best = (i, change);
         let mut j = i + 1;
         while j < rows.len() {
-            let c = match (counted(&rows[j]), counted(&rows[j - lag])) {
-                (Some(now), Some(then)) => now - then,
-                _ => 0.0,
-            };
+            let c = change_at(j);
             if c.abs() < JUMP_LU || c.signum() != change.signum() {
                 break;
             }

@@ -110,8 +110,9 @@ pub trait Stage {
     fn end_hop(&mut self, _at: &HopEnd) {}
     /// Writes what the stage measured into `stats`. Stages read in the meter's order, so a
     /// stage may use what an earlier one wrote (the integrated loudness gates the loud
-    /// correlation).
-    fn read(&self, stats: &mut ReadinessStats);
+    /// correlation). Stages the rules do not read (filters, display, history, events) write
+    /// nothing.
+    fn read(&self, _stats: &mut ReadinessStats) {}
 }
 
 /// Position on the grid.

@@ -9,7 +9,6 @@
 use super::grid::{Frame, HopEnd, Stage};
 use crate::correlation::CorrelationSums;
 use crate::snapshot::HistoryRow;
-use crate::stats::ReadinessStats;
 use crate::units::{amplitude_to_db, power_to_lufs};
 
 /// Rows kept before neighbouring rows merge.
@@ -140,8 +139,6 @@ impl Stage for History {
             });
         }
     }
-
-    fn read(&self, _stats: &mut ReadinessStats) {}
 }
 
 #[cfg(test)]

@@ -432,10 +432,6 @@ impl Meter {
         self.peaks.read(&mut stats);
         self.stereo.read(&mut stats);
         self.channel_stats.read(&mut stats);
-        self.weighting.read(&mut stats);
-        self.scope.read(&mut stats);
-        self.history.read(&mut stats);
-        self.events.read(&mut stats);
         stats
     }
 

@@ -4,7 +4,6 @@
 
 use super::grid::{Frame, Stage};
 use crate::snapshot::SCOPE_POINTS;
-use crate::stats::ReadinessStats;
 
 /// A ring of (L, R) points.
 #[derive(Debug)]
@@ -75,6 +74,4 @@ impl Stage for Goniometer {
     }
 
     fn merge(&mut self, _later: &Self, _offset_frames: Frame) {}
-
-    fn read(&self, _stats: &mut ReadinessStats) {}
 }

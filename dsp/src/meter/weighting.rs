@@ -8,7 +8,6 @@ use crate::correlation::LOW_BAND_HZ;
 use crate::k_weighting::{Biquad, BiquadState, KWeighting};
 use crate::kernels::{k_weight, stereo_pass, Simd, StereoFilters, StereoState, StereoSums};
 use crate::layout::{ChannelLayout, MAX_CHANNELS};
-use crate::stats::ReadinessStats;
 use std::ops::Range;
 
 /// Filters and their states.
@@ -112,6 +111,4 @@ impl Stage for Weighting {
     /// Filter states are not integrated: the later meter's are where the merged part ends, and
     /// a merged meter is read, not fed.
     fn merge(&mut self, _later: &Self, _offset_frames: Frame) {}
-
-    fn read(&self, _stats: &mut ReadinessStats) {}
 }

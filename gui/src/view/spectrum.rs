@@ -5,11 +5,11 @@
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{pos2, vec2, Align, Align2, Color32, Layout, Rect, RichText, Sense, Shape, Stroke, Ui};
-use preflight_dsp::fft_len;
 use preflight_dsp::readiness::{
     Check, Severity, HARSH_BAND_HZ, MUD_BAND_HZ, REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::{band_centers_hz, BAND_COUNT};
+use preflight_dsp::{fft_len, FREQUENCY_GRID_HZ};
 
 use super::{panel_title, View};
 use crate::theme;
@@ -28,17 +28,6 @@ pub const SLOPES_DB_PER_OCTAVE: [(f32, &str); 4] = [
         "4.5 dB/oct (a balanced mix reads flat)",
     ),
     (6.0, "6 dB/oct"),
-];
-
-const FREQ_GRID_HZ: [(f32, &str); 8] = [
-    (50.0, "50"),
-    (100.0, "100"),
-    (200.0, "200"),
-    (500.0, "500"),
-    (1_000.0, "1k"),
-    (2_000.0, "2k"),
-    (5_000.0, "5k"),
-    (10_000.0, "10k"),
 ];
 
 pub(super) fn draw(ui: &mut Ui, view: &View, actions: &mut Actions) {
@@ -176,8 +165,8 @@ fn plot(ui: &Ui, view: &View, rect: Rect, slope: f32) {
 
     // Grid.
     let grid = Stroke::new(1.0, theme::GRID);
-    for (hz, label) in FREQ_GRID_HZ {
-        let x = x_of_hz(plot, hz);
+    for (hz, label) in FREQUENCY_GRID_HZ {
+        let x = x_of_hz(plot, hz as f32);
         painter.vline(x, plot.y_range(), grid);
         painter.text(
             pos2(x, rect.bottom()),
