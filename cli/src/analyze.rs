@@ -18,7 +18,9 @@ use std::path::Path;
 use std::thread;
 
 use preflight_dsp::readiness::{FileFormat, ReadinessStats};
-use preflight_dsp::{ChannelLayout, HistoryRow, Meter, MeterConfig, MeterError, MAX_CHANNELS};
+use preflight_dsp::{
+    ChannelLayout, HistoryRow, Meter, MeterConfig, MeterError, Summary, MAX_CHANNELS,
+};
 
 use crate::decode::{AudioStream, DecodeError, Truncation};
 use crate::guard;
@@ -68,8 +70,9 @@ pub struct Analysis {
     pub report: AnalysisReport,
     /// What the readiness rules read (see `preflight check`).
     pub readiness: ReadinessStats,
-    /// How the file stores its samples, for the `format` check.
-    pub file_format: FileFormat,
+    /// How the file stores its samples, for the `format` check (`None` for a measurement that
+    /// is not of a file, such as a plug-in's session: the check is then not made).
+    pub file_format: Option<FileFormat>,
     /// Things the user should know about the measurement (one line each, no file name).
     pub warnings: Vec<String>,
     /// Seconds each history row covers.
@@ -143,12 +146,6 @@ pub fn analyze_file(
         ));
     }
 
-    let summary = meter.summary();
-    let report = AnalysisReport::new(
-        display_name.to_string(),
-        FormatReport::from(&info.format),
-        &summary,
-    );
     let file_format = FileFormat {
         codec: info.format.codec.clone(),
         bits_per_sample: info.format.bits_per_sample,
@@ -156,14 +153,35 @@ pub fn analyze_file(
         // Every codec this tool decodes (PCM, FLAC) is lossless.
         lossy: false,
     };
-    Ok(Analysis {
-        report,
-        readiness: summary.readiness,
-        file_format,
+    Ok(Analysis::new(
+        display_name,
+        FormatReport::from(&info.format),
+        Some(file_format),
+        meter.summary(),
         warnings,
-        history_interval_s: summary.history_interval_s,
-        history: summary.history,
-    })
+    ))
+}
+
+impl Analysis {
+    /// The analysis of a finished measurement: `name` is what reports call it, `format` how its
+    /// samples were stored.
+    pub fn new(
+        name: &str,
+        format: FormatReport,
+        file_format: Option<FileFormat>,
+        summary: Summary,
+        warnings: Vec<String>,
+    ) -> Self {
+        let report = AnalysisReport::new(name.to_string(), format, &summary);
+        Self {
+            report,
+            readiness: summary.readiness,
+            file_format,
+            warnings,
+            history_interval_s: summary.history_interval_s,
+            history: summary.history,
+        }
+    }
 }
 
 fn describe_truncation(t: &Truncation, sample_rate_hz: u32) -> String {

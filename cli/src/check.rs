@@ -105,7 +105,7 @@ pub fn check(
         &analysis.readiness,
         profile,
         platform,
-        Some(&analysis.file_format),
+        analysis.file_format.as_ref(),
     );
     let json = CheckReport {
         file: analysis.report.file.clone(),

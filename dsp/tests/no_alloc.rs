@@ -5,8 +5,9 @@
 //! harness's own threads do not interfere. While armed, the test drives everything the audio
 //! thread does: `process` with block sizes from 0 to 8192 frames (beyond the configured
 //! maximum), `process_interleaved`, `snapshot` between blocks and `SnapshotSender::send`,
-//! `set_paused`, `reset`, `reset_maxima`, switching the spectrum to display mode, and NaN / Inf
-//! samples.
+//! `set_paused`, `reset`, `reset_maxima`, switching the spectrum to display mode, NaN / Inf
+//! samples, and records sent to a recorder (`send_totals`, hops), through a queue small enough
+//! to overflow.
 
 mod common;
 
@@ -54,6 +55,7 @@ fn audio_path_never_allocates() {
     let mut meter =
         Meter::new(MeterConfig::new(RATE_HZ, ChannelLayout::Stereo, MAX_BLOCK)).expect("supported");
     let (mut tx, mut rx) = snapshot_channel(8);
+    let mut recorder = meter.record(64);
     let mut rng = Prng::new(2024);
     let mut last = None;
     let mut blocks = 0u64;
@@ -93,6 +95,9 @@ fn audio_path_never_allocates() {
             if blocks.is_multiple_of(3) {
                 tx.send(meter.snapshot());
             }
+            if blocks.is_multiple_of(5) {
+                meter.send_totals(blocks);
+            }
         }
         meter.set_spectrum_mode(SpectrumMode::Display);
         last = Some(meter.snapshot());
@@ -121,4 +126,6 @@ fn audio_path_never_allocates() {
         rx.drain_merged().is_some(),
         "no snapshot reached the receiver"
     );
+    assert_eq!(recorder.drain(), 64 + 8, "the queues filled");
+    assert!(recorder.dropped_records() > 0, "the queue never overflowed");
 }

@@ -7,7 +7,7 @@ use preflight_dsp::readiness::Profile;
 
 /// What the user asked for during one frame. The host carries these out after
 /// [`draw`](crate::draw) returns; the view itself changes nothing.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Actions {
     /// Start a new measurement (integrated, LRA, maxima, counts).
     pub reset: bool,
@@ -24,4 +24,20 @@ pub struct Actions {
     /// Draw the spectrum with another slope (dB per octave); a view setting, see
     /// [`Model::apply_view_actions`](crate::Model::apply_view_actions).
     pub set_spectrum_slope: Option<f32>,
+    /// Write the measured session's report, JSON and history CSV into this folder.
+    pub export_to: Option<String>,
+}
+
+/// Where an export stands, as the editor shows it under the Export button.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ExportStatus {
+    /// None asked for yet.
+    #[default]
+    Idle,
+    /// Being written.
+    Writing,
+    /// Written: what to tell the user (the files).
+    Done(String),
+    /// Nothing written: why.
+    Failed(String),
 }

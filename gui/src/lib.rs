@@ -7,6 +7,7 @@
 //! that only concern the view). That keeps the views testable headless.
 
 mod actions;
+pub use actions::ExportStatus;
 mod format;
 mod model;
 pub mod theme;

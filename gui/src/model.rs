@@ -10,7 +10,7 @@ use preflight_dsp::readiness::{self, Profile, Report, REFERENCE_TILT_DB_PER_OCTA
 use preflight_dsp::SCOPE_POINTS;
 use preflight_dsp::{max_level, NumberedEvent, Snapshot, MAX_CHANNELS};
 
-use crate::actions::Actions;
+use crate::actions::{Actions, ExportStatus};
 
 /// Snapshots a second the views are designed for. Hosts publish at most this often; the history
 /// and the bar fall rate are scaled by it.
@@ -257,6 +257,8 @@ pub struct Model {
     platform: &'static Platform,
     zoom: f32,
     spectrum_slope_db_per_octave: f32,
+    export_folder: String,
+    export_status: ExportStatus,
 }
 
 impl Default for Model {
@@ -285,7 +287,28 @@ impl Model {
             platform: &PLATFORMS[0],
             zoom: 1.0,
             spectrum_slope_db_per_octave: REFERENCE_TILT_DB_PER_OCTAVE as f32,
+            export_folder: String::new(),
+            export_status: ExportStatus::Idle,
         }
+    }
+
+    /// Tells the model the folder exports go to (the one last used, saved with the session) and
+    /// where the last export stands.
+    pub fn set_export(&mut self, folder: &str, status: ExportStatus) {
+        if self.export_folder != folder {
+            self.export_folder = folder.to_string();
+        }
+        self.export_status = status;
+    }
+
+    /// The folder exports go to.
+    pub fn export_folder(&self) -> &str {
+        &self.export_folder
+    }
+
+    /// Where the last export stands.
+    pub fn export_status(&self) -> &ExportStatus {
+        &self.export_status
     }
 
     /// Takes in a new snapshot: it becomes the displayed state, its loudness joins the history,

@@ -432,7 +432,7 @@ fn the_spectrum_states_its_slope_and_shades_a_muddy_region() {
     h.get_by_label("3 dB/oct (pink noise reads flat)").click();
     h.run();
     assert_eq!(h.state().actions.set_spectrum_slope, Some(3.0));
-    let actions = h.state().actions;
+    let actions = h.state().actions.clone();
     h.state_mut().model.apply_view_actions(&actions);
     h.run();
     h.get_by_value("1/6 oct · 3 dB/oct slope · 4096-pt FFT");

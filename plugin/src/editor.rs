@@ -6,8 +6,10 @@
 //! the atomics in [`SharedState`] and the wait-free snapshot queue.
 
 use std::error::Error;
-use std::sync::{Arc, PoisonError};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
 
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::NativeSize;
@@ -15,11 +17,12 @@ use nice_plug::editor::{Editor, HostMethods, ParentWindowHandle, ResizeHint, Spa
 use nice_plug_egui::{
     create_egui_editor, EguiEditorHandle, EguiNiceSettings, Frame, NiceEguiApp, RepaintNotifier,
 };
-use preflight_gui::{Actions, Model, IDLE_AFTER};
+use preflight_gui::{Actions, ExportStatus, Model, IDLE_AFTER};
 
 use crate::editor_state::{MIN_SIZE, ZOOM_RANGE};
+use crate::export::{default_folder, export_session, ExportTarget};
 use crate::params::{PlatformParam, PreflightParams, ProfileParam};
-use crate::shared::{ReceiverSlot, SharedState};
+use crate::shared::{ReceiverSlot, RecorderSlot, SharedState};
 
 /// The plugin's [`Editor`]: builds an egui window from the current [`EditorState`] each time the
 /// host opens one.
@@ -28,23 +31,27 @@ pub struct PreflightEditor {
     params: Arc<PreflightParams>,
     shared: Arc<SharedState>,
     receiver: ReceiverSlot,
+    recorder: RecorderSlot,
     repaint: RepaintNotifier,
 }
 
 impl PreflightEditor {
     /// An editor that draws what arrives through `receiver` and asks for repaints through
     /// `repaint` (the audio thread holds a clone to signal fresh snapshots). It judges the mix
-    /// against the profile and platform in `params`, and opens with their window geometry.
+    /// against the profile and platform in `params`, and opens with their window geometry. Its
+    /// Export button writes what `recorder` holds.
     pub fn new(
         params: Arc<PreflightParams>,
         shared: Arc<SharedState>,
         receiver: ReceiverSlot,
+        recorder: RecorderSlot,
         repaint: RepaintNotifier,
     ) -> Self {
         Self {
             params,
             shared,
             receiver,
+            recorder,
             repaint,
         }
     }
@@ -68,11 +75,12 @@ impl Editor for PreflightEditor {
         let settings = EguiNiceSettings::new()
             .with_tile("Preflight")
             .with_resize_hint(Self::resize_hint());
-        let app = App::new(
+        let mut app = App::new(
             Arc::clone(&self.params),
             Arc::clone(&self.shared),
             Arc::clone(&self.receiver),
         );
+        app.recorder = Some(Arc::clone(&self.recorder));
         let state = self.params.editor_state.current();
         let editor = create_egui_editor(state, self.repaint.clone(), settings, app)
             .ok_or("the egui editor could not be created")?;
@@ -104,6 +112,10 @@ struct App {
     last_snapshot: Option<Instant>,
     /// The host's side of parameter changes, known once the window is built.
     gui_context: Option<GuiContext>,
+    /// What the Export button writes from.
+    recorder: Option<RecorderSlot>,
+    /// The last export's state, updated by its thread.
+    export: Arc<Mutex<ExportStatus>>,
 }
 
 impl App {
@@ -116,6 +128,66 @@ impl App {
             receiver,
             last_snapshot: None,
             gui_context: None,
+            recorder: None,
+            export: Arc::default(),
+        }
+    }
+
+    /// The folder exports go to: the one used last, else the default.
+    fn export_folder(&self) -> String {
+        let saved = self
+            .params
+            .export_folder
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if saved.is_empty() {
+            default_folder().to_string_lossy().into_owned()
+        } else {
+            saved
+        }
+    }
+
+    /// Writes the session's files into `folder` on a thread of its own (it waits for the audio
+    /// thread's totals), and remembers the folder with the session.
+    fn export(&self, folder: &str) {
+        let Some(recorder) = self.recorder.clone() else {
+            return;
+        };
+        let mut status = self.export.lock().unwrap_or_else(PoisonError::into_inner);
+        if *status == ExportStatus::Writing {
+            return;
+        }
+        *status = ExportStatus::Writing;
+        drop(status);
+        *self
+            .params
+            .export_folder
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = folder.to_string();
+        let target = ExportTarget {
+            profile: self.params.profile.value().into(),
+            platform: self.params.platform.value().target(),
+        };
+        let (shared, export, folder) = (
+            Arc::clone(&self.shared),
+            Arc::clone(&self.export),
+            PathBuf::from(folder),
+        );
+        let job = move || {
+            let result = export_session(&recorder, &shared, &folder, target, SystemTime::now());
+            *export.lock().unwrap_or_else(PoisonError::into_inner) = match result {
+                Ok(files) => ExportStatus::Done(describe_files(&folder, &files)),
+                Err(e) => ExportStatus::Failed(e.to_string()),
+            };
+        };
+        if thread::Builder::new()
+            .name("preflight-export".into())
+            .spawn(job)
+            .is_err()
+        {
+            *self.export.lock().unwrap_or_else(PoisonError::into_inner) =
+                ExportStatus::Failed("could not start the export".to_string());
         }
     }
 
@@ -197,16 +269,35 @@ impl NiceEguiApp for App {
             self.params.platform.value().target(),
         );
         self.model.set_zoom(ui.ctx().zoom_factor());
+        let status = self
+            .export
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        self.model.set_export(&self.export_folder(), status);
 
         let mut actions = Actions::default();
         preflight_gui::draw(ui, &self.model, &mut actions);
         self.model.apply_view_actions(&actions);
         self.apply(ui.ctx(), &actions);
+        if let Some(folder) = actions.export_to.as_deref() {
+            self.export(folder);
+        }
         self.shared.request(actions);
 
         // Snapshots trigger repaints; without them the idle state still has to appear.
         ui.ctx().request_repaint_after(IDLE_AFTER);
     }
+}
+
+/// "a.html, a.json and a-history.csv in /folder".
+fn describe_files(folder: &std::path::Path, files: &[PathBuf]) -> String {
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    format!("{} in {}", names.join(", "), folder.display())
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ pub struct Engine {
     /// Frames between snapshots (1/[`SNAPSHOT_RATE_HZ`] s).
     snapshot_interval: usize,
     frames_since_snapshot: usize,
+    /// Frames between routine totals sent to the recorder (1 s).
+    totals_interval: usize,
+    frames_since_totals: usize,
     /// (sample rate, channels, max block) it was built for.
     pub config: (u32, usize, usize),
 }
@@ -48,6 +51,8 @@ impl Engine {
             sender,
             snapshot_interval: (rate_hz / SNAPSHOT_RATE_HZ).max(1) as usize,
             frames_since_snapshot: 0,
+            totals_interval: rate_hz.max(1) as usize,
+            frames_since_totals: 0,
             config,
         }
     }
@@ -90,6 +95,14 @@ impl Engine {
                 *dst = src.as_ref();
             }
             meter.process(&channels[..input.len().min(MAX_CHANNELS)]);
+        }
+
+        // The recorder gets the totals once a second, and at once when an export asks.
+        let marker = shared.take_totals_request();
+        self.frames_since_totals += frames;
+        if marker != 0 || self.frames_since_totals >= self.totals_interval {
+            self.frames_since_totals = 0;
+            meter.send_totals(marker);
         }
 
         // Snapshots keep coming while held, so the editor shows "held" rather than "idle". With

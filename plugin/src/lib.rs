@@ -21,13 +21,15 @@ use preflight_gui::SNAPSHOT_RATE_HZ;
 pub mod editor;
 pub mod editor_state;
 pub mod engine;
+pub mod export;
 pub mod params;
 pub mod shared;
 
 use editor::PreflightEditor;
 use engine::{BlockContext, Engine};
+use export::RECORD_QUEUE_LEN;
 use params::PreflightParams;
-use shared::{ReceiverSlot, SharedState};
+use shared::{ReceiverSlot, RecorderSlot, SharedState};
 
 /// Snapshots the queue holds: a few seconds of a stalled editor before new ones are dropped.
 const SNAPSHOT_QUEUE_LEN: usize = 4 * SNAPSHOT_RATE_HZ as usize;
@@ -38,6 +40,10 @@ pub struct Preflight {
     params: Arc<PreflightParams>,
     shared: Arc<SharedState>,
     receiver: ReceiverSlot,
+    /// The measured session's history and events, off the audio thread (see [`export`]).
+    recorder: RecorderSlot,
+    /// Whether the thread that drains `recorder` runs.
+    recording_thread: bool,
     repaint: RepaintNotifier,
     engine: Option<Engine>,
     /// Transport state of the previous block, to see it start.
@@ -50,6 +56,8 @@ impl Default for Preflight {
             params: Arc::new(PreflightParams::default()),
             shared: Arc::new(SharedState::default()),
             receiver: Arc::new(Mutex::new(None)),
+            recorder: export::new_slot(),
+            recording_thread: false,
             repaint: RepaintNotifier::new(),
             engine: None,
             was_playing: false,
@@ -83,6 +91,7 @@ impl Plugin for Preflight {
             Arc::clone(&self.params),
             Arc::clone(&self.shared),
             Arc::clone(&self.receiver),
+            Arc::clone(&self.recorder),
             self.repaint.clone(),
         ))
     }
@@ -109,9 +118,15 @@ impl Plugin for Preflight {
 
         let layout = ChannelLayout::from_channel_count(channels);
         match Meter::new(MeterConfig::new(rate_hz, layout, max_block)) {
-            Ok(meter) => {
+            Ok(mut meter) => {
                 let (sender, receiver) = snapshot_channel(SNAPSHOT_QUEUE_LEN);
                 *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
+                let recorder = meter.record(RECORD_QUEUE_LEN);
+                *self.recorder.lock().unwrap_or_else(PoisonError::into_inner) = Some(recorder);
+                if !self.recording_thread {
+                    self.recording_thread =
+                        export::spawn_recording_thread(Arc::downgrade(&self.recorder));
+                }
                 self.engine = Some(Engine::new(meter, sender, rate_hz, config));
                 self.shared.set_not_measured(None);
             }
@@ -120,6 +135,7 @@ impl Plugin for Preflight {
             Err(err) => {
                 nice_warn!("not measuring this configuration: {err}");
                 *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = None;
+                *self.recorder.lock().unwrap_or_else(PoisonError::into_inner) = None;
                 self.engine = None;
                 self.shared.set_not_measured(Some(format!(
                     "Not measured at {} Hz: {err}",

@@ -9,7 +9,7 @@
 //! lists CLAP parameters only with `CLAP_PARAM_IS_AUTOMATABLE` and marks the session modified
 //! only for those), so without the flag the editor could not change a setting in those hosts.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use nice_plug::prelude::*;
 use preflight_dsp::platforms::{self, PLATFORMS};
@@ -98,6 +98,10 @@ pub struct PreflightParams {
     #[persist = "editor-state"]
     pub editor_state: Arc<EditorState>,
 
+    /// The folder the editor's Export button wrote to last (empty: the default folder).
+    #[persist = "export-folder"]
+    pub export_folder: Arc<RwLock<String>>,
+
     /// Mixing or mastering checks.
     #[id = "profile"]
     pub profile: EnumParam<ProfileParam>,
@@ -119,6 +123,7 @@ impl Default for PreflightParams {
     fn default() -> Self {
         Self {
             editor_state: Arc::new(EditorState::default()),
+            export_folder: Arc::new(RwLock::new(String::new())),
             profile: EnumParam::new("Profile", ProfileParam::Mix),
             platform: EnumParam::new("Platform", PlatformParam::Spotify),
             reset_on_play: BoolParam::new("Reset on play", false),

@@ -2,15 +2,20 @@
 //! pause), status from the audio thread (holding), and the slot holding the snapshot queue's
 //! receiving end. The audio thread touches only atomics here.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use preflight_dsp::SnapshotReceiver;
+use preflight_dsp::{Recorder, SnapshotReceiver};
 use preflight_gui::Actions;
 
 /// The receiving end of the snapshot queue, swapped in by `activate()` on the main thread and
 /// drained by the editor on the GUI thread. The audio thread never locks it: it owns the sender.
 pub type ReceiverSlot = Arc<Mutex<Option<SnapshotReceiver>>>;
+
+/// The recording end of the meter's records (history, events, totals), swapped in by
+/// `activate()` and drained by the recording thread and by an export. The audio thread never
+/// locks it: the meter owns the sending end.
+pub type RecorderSlot = Arc<Mutex<Option<Recorder>>>;
 
 /// Requests and status shared by the editor and `process()`. The audio thread touches only the
 /// atomics, reading and clearing them without ever waiting; the one mutex is the main thread's
@@ -25,6 +30,11 @@ pub struct SharedState {
     paused: AtomicBool,
     /// Written by the audio thread: readings frozen by "hold on stop".
     holding: AtomicBool,
+    /// Set by an export to a fresh marker, taken by the audio thread, which then sends the
+    /// meter's totals with it (0: nothing asked).
+    totals_request: AtomicU64,
+    /// The last marker handed out.
+    last_marker: AtomicU64,
     /// Editor windows currently open (0 or 1 in practice; a count survives overlapping
     /// close/open).
     open_editors: AtomicUsize,
@@ -90,6 +100,18 @@ impl SharedState {
             .as_deref())
     }
 
+    /// Asks the audio thread for the meter's totals now; returns the marker they will carry.
+    pub fn request_totals(&self) -> u64 {
+        let marker = self.last_marker.fetch_add(1, Ordering::Relaxed) + 1;
+        self.totals_request.store(marker, Ordering::Release);
+        marker
+    }
+
+    /// The marker of the totals asked for since the last call (0: none). Real-time safe.
+    pub fn take_totals_request(&self) -> u64 {
+        self.totals_request.swap(0, Ordering::AcqRel)
+    }
+
     /// An editor window opened (GUI thread).
     pub fn editor_opened(&self) {
         self.open_editors.fetch_add(1, Ordering::Relaxed);
@@ -131,5 +153,21 @@ mod tests {
             ..Actions::default()
         });
         assert!(!shared.paused());
+    }
+
+    #[test]
+    fn totals_requests_carry_fresh_markers() {
+        let shared = SharedState::default();
+        assert_eq!(shared.take_totals_request(), 0);
+        let first = shared.request_totals();
+        let second = shared.request_totals();
+        assert_ne!(first, second);
+        assert_ne!(first, 0);
+        assert_eq!(
+            shared.take_totals_request(),
+            second,
+            "the newest request wins"
+        );
+        assert_eq!(shared.take_totals_request(), 0);
     }
 }

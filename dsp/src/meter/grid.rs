@@ -154,6 +154,11 @@ impl Grid {
         (end - start) as usize
     }
 
+    /// Sub-blocks closed since the start.
+    pub fn closed(&self) -> u64 {
+        self.closed
+    }
+
     /// Samples left in the open sub-block.
     pub fn room(&self) -> usize {
         self.len - self.pos

@@ -27,6 +27,7 @@ mod grid;
 mod history;
 mod loudness;
 mod peaks;
+mod record;
 mod scope;
 mod stereo;
 mod weighting;
@@ -44,6 +45,8 @@ use grid::{Grid, HopEnd, Stage, SubBlockEnd, GRID_PER_SECOND, SHORT_TERM_SUBBLOC
 use history::History;
 use loudness::Loudness;
 use peaks::{Peaks, HISTORY};
+use record::RecordSender;
+pub use record::{Recorder, Totals};
 use scope::Goniometer;
 use stereo::Stereo;
 use weighting::Weighting;
@@ -142,6 +145,10 @@ pub struct Meter {
     /// Frames measured while not paused.
     frames: u64,
     sequence: u64,
+    /// Resets so far: tells a recorder which measurement a record belongs to.
+    generation: u64,
+    /// Where the hops and totals go, if something records them (see [`Meter::record`]).
+    recorder: Option<RecordSender>,
 
     weighting: Weighting,
     loudness: Loudness,
@@ -196,6 +203,8 @@ impl Meter {
             paused: false,
             frames: 0,
             sequence: 0,
+            generation: 0,
+            recorder: None,
             weighting: Weighting::new(rate, layout, simd),
             loudness: Loudness::new(grid.len_of(0)),
             peaks: Peaks::new(rate, channels, config.true_peak_ceiling_dbtp),
@@ -236,6 +245,7 @@ impl Meter {
         }
         self.grid.reset();
         self.frames = 0;
+        self.generation += 1;
         self.weighting.reset();
         self.loudness.reset();
         self.peaks.reset();
@@ -391,6 +401,9 @@ impl Meter {
             self.channel_stats.end_hop(&hop);
             self.history.end_hop(&hop);
             self.events.end_hop(&hop);
+            if let Some(tx) = self.recorder.as_mut() {
+                tx.hop(self.generation, &hop);
+            }
         }
     }
 
@@ -524,16 +537,16 @@ impl Meter {
         self.spectrum.merge_long_term(&later.spectrum);
     }
 
-    /// Everything measured since reset. Allocates: call it off the audio thread.
-    pub fn summary(&self) -> Summary {
+    /// Everything the summary reads besides the history and the events. Real-time safe.
+    pub fn totals(&self) -> Totals {
         let readiness = self.stats();
-        let rate = self.config.sample_rate_hz as f64;
         let channels = self.channels;
-        let per_channel = |v: &[f32; MAX_CHANNELS]| -> Vec<Option<f64>> {
-            v[..channels]
-                .iter()
-                .map(|&x| amplitude_to_db(x as f64))
-                .collect()
+        let db = |v: &[f32; MAX_CHANNELS]| {
+            let mut out = [None; MAX_CHANNELS];
+            for (o, &x) in out.iter_mut().zip(&v[..channels]) {
+                *o = amplitude_to_db(x as f64);
+            }
+            out
         };
         let peaks = self.peaks.sample_peak_max();
         let crest = (0..channels)
@@ -545,47 +558,76 @@ impl Meter {
             })
             .reduce(f64::max);
         let total = self.stereo.total();
-        let (history_interval_s, history) = self.history.rows();
-        let mut events = self.events.list();
-        events.extend(events::derived(
-            &history,
-            history_interval_s,
-            readiness.integrated_lufs,
-        ));
-        // By time, then kind: the same order however the measurement was split.
-        let rank = |k: EventKind| EventKind::ALL.iter().position(|&x| x == k);
-        events.sort_by(|a, b| {
-            a.start_s
-                .total_cmp(&b.start_s)
-                .then(rank(a.kind).cmp(&rank(b.kind)))
-                .then(a.end_s.total_cmp(&b.end_s))
-        });
-        Summary {
+        Totals {
             sample_rate_hz: self.config.sample_rate_hz,
+            closed: self.grid.closed(),
             frames: self.frames,
+            channels,
             max_momentary_lufs: power_to_lufs(self.loudness.max_momentary_power()),
             max_short_term_lufs: power_to_lufs(self.loudness.max_short_term_power()),
-            true_peak_per_channel_dbtp: per_channel(self.peaks.true_peak_max()),
-            sample_peak_per_channel_dbfs: per_channel(peaks),
-            plr_db: difference(readiness.true_peak_dbtp, readiness.integrated_lufs),
+            true_peak_dbtp: db(self.peaks.true_peak_max()),
+            sample_peak_dbfs: db(peaks),
             crest_factor_db: crest,
             true_peak_overs: self.peaks.overs(),
             true_peak_ceiling_dbtp: self.config.true_peak_ceiling_dbtp,
             correlation: total.and_then(|t| t.correlation()),
             balance_db: total.and_then(|t| t.balance_db()),
             mid_side_ratio_db: total.and_then(|t| t.mid_side_ratio_db()),
-            spectrum_bands: band_centers_hz()
-                .iter()
-                .zip(readiness.spectrum_db)
-                .filter(|(hz, _)| **hz <= rate / 2.0)
-                .map(|(&hz, db)| SpectrumBand { hz, db })
-                .collect(),
             readiness,
-            events,
-            events_dropped: self.events.dropped(),
-            history_interval_s,
-            history,
         }
+    }
+
+    /// Everything measured since reset. Allocates: call it off the audio thread.
+    pub fn summary(&self) -> Summary {
+        assemble(&self.totals(), &self.history, &self.events)
+    }
+}
+
+/// The summary of a measurement from its totals, history and events: the one assembly the meter
+/// and a [`Recorder`] share. Allocates.
+fn assemble(t: &Totals, history: &History, events_stage: &Events) -> Summary {
+    let rate = t.sample_rate_hz as f64;
+    let readiness = t.readiness;
+    let (history_interval_s, history) = history.rows();
+    let mut events = events_stage.list();
+    events.extend(events::derived(
+        &history,
+        history_interval_s,
+        readiness.integrated_lufs,
+    ));
+    // By time, then kind: the same order however the measurement was split.
+    let rank = |k: EventKind| EventKind::ALL.iter().position(|&x| x == k);
+    events.sort_by(|a, b| {
+        a.start_s
+            .total_cmp(&b.start_s)
+            .then(rank(a.kind).cmp(&rank(b.kind)))
+            .then(a.end_s.total_cmp(&b.end_s))
+    });
+    Summary {
+        sample_rate_hz: t.sample_rate_hz,
+        frames: t.frames,
+        max_momentary_lufs: t.max_momentary_lufs,
+        max_short_term_lufs: t.max_short_term_lufs,
+        true_peak_per_channel_dbtp: t.true_peak_dbtp[..t.channels].to_vec(),
+        sample_peak_per_channel_dbfs: t.sample_peak_dbfs[..t.channels].to_vec(),
+        plr_db: difference(readiness.true_peak_dbtp, readiness.integrated_lufs),
+        crest_factor_db: t.crest_factor_db,
+        true_peak_overs: t.true_peak_overs,
+        true_peak_ceiling_dbtp: t.true_peak_ceiling_dbtp,
+        correlation: t.correlation,
+        balance_db: t.balance_db,
+        mid_side_ratio_db: t.mid_side_ratio_db,
+        spectrum_bands: band_centers_hz()
+            .iter()
+            .zip(readiness.spectrum_db)
+            .filter(|(hz, _)| **hz <= rate / 2.0)
+            .map(|(&hz, db)| SpectrumBand { hz, db })
+            .collect(),
+        readiness,
+        events,
+        events_dropped: events_stage.dropped(),
+        history_interval_s,
+        history,
     }
 }
 

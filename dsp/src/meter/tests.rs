@@ -349,3 +349,91 @@ fn events_are_placed_in_time() {
     assert_eq!(s.history.len(), 200);
     assert!((s.history_interval_s - 0.1).abs() < 1e-12);
 }
+
+/// A mix with clipping and a polarity-inverted passage, so the events and the history have
+/// something to hold.
+fn eventful_mix(rate: u32, seconds: f64) -> Vec<Vec<f32>> {
+    let mut mix = crate::mixes::clean_mix(rate, seconds, 7);
+    let frames = mix[0].len();
+    mix[0][frames / 3..frames / 3 + 2000].fill(1.0);
+    let (left, right) = mix.split_at_mut(1);
+    let inverted = frames / 2..frames / 2 + rate as usize;
+    for (r, l) in right[0][inverted.clone()].iter_mut().zip(&left[0][inverted]) {
+        *r = -l;
+    }
+    mix
+}
+
+#[test]
+fn a_recorder_rebuilds_the_meters_summary_exactly() {
+    let rate = 48_000;
+    let mix = eventful_mix(rate, 20.0);
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    let mut recorder = m.record(64);
+    let mut at_marker = None;
+    for (i, start) in (0..mix[0].len()).step_by(480).enumerate() {
+        let end = (start + 480).min(mix[0].len());
+        m.process(&[&mix[0][start..end], &mix[1][start..end]]);
+        if i == 705 {
+            // Totals sent between drains: the hops after them must not join the summary.
+            m.send_totals(3);
+            at_marker = Some(m.summary());
+        }
+        if i % 10 == 0 {
+            recorder.drain();
+        }
+        if i == 715 {
+            assert_eq!(recorder.take_marked(3), at_marker.take(), "exactly as it stood");
+        }
+        if i == 1000 {
+            // Pausing leaves the record as it leaves the meter.
+            m.set_paused(true);
+        }
+        if i == 1100 {
+            m.set_paused(false);
+        }
+    }
+    m.send_totals(7);
+    recorder.drain();
+    assert_eq!(recorder.take_marked(6), None, "another marker");
+    let recorded = recorder.take_marked(7).expect("marked summary");
+    let summary = m.summary();
+    assert!(summary.events.len() >= 2, "{:?}", summary.events);
+    assert_eq!(recorded, summary);
+    assert_eq!(recorder.summary(), Some(summary));
+    assert_eq!(recorder.take_marked(7), None, "taken once");
+    assert_eq!((recorder.missed_hops(), recorder.dropped_records()), (0, 0));
+}
+
+#[test]
+fn a_recorder_follows_resets_and_counts_what_it_missed() {
+    let rate = 48_000;
+    let mix = eventful_mix(rate, 12.0);
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    let mut recorder = m.record(8);
+    // 12 s is 120 hops, through a queue of 8 that nothing drains: most are lost, and said to be.
+    m.process(&[&mix[0], &mix[1]]);
+    recorder.drain();
+    for _ in 0..10 {
+        m.send_totals(0);
+    }
+    recorder.drain();
+    assert_eq!(
+        recorder.dropped_records(),
+        112 + 2,
+        "and totals beyond their queue's 8"
+    );
+    assert_eq!(recorder.missed_hops(), 112);
+
+    // After a reset the recorder starts again with the meter.
+    m.reset();
+    recorder.drain();
+    for start in (0..96_000).step_by(4800) {
+        m.process(&[&mix[0][start..start + 4800], &mix[1][start..start + 4800]]);
+        recorder.drain();
+    }
+    m.send_totals(1);
+    recorder.drain();
+    assert_eq!(recorder.missed_hops(), 0);
+    assert_eq!(recorder.take_marked(1), Some(m.summary()));
+}

@@ -1,18 +1,19 @@
 //! The top bar: name, what the mix is judged against (profile, platform), the meter's state
 //! (live, held, paused, idle) and the measurement's controls (reset, reset maxima, pause, zoom).
 
-use egui::{pos2, Align, Layout, Rect, RichText, Ui, UiBuilder};
+use egui::{pos2, Align, Layout, PopupCloseBehavior, Rect, RichText, Ui, UiBuilder};
 use preflight_dsp::platforms::PLATFORMS;
 use preflight_dsp::readiness::Profile;
 
 use super::{Actions, View};
+use crate::actions::ExportStatus;
 use crate::theme;
 
 /// The zoom factors offered (1 = 100 %).
 pub const ZOOM_STEPS: [f32; 8] = [0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0];
 
 /// Width kept for the controls on the right (points); the state line gives way to them.
-const CONTROLS_WIDTH: f32 = 350.0;
+const CONTROLS_WIDTH: f32 = 420.0;
 
 pub(super) fn draw(ui: &mut Ui, view: &View, actions: &mut Actions) {
     let rect = ui.max_rect();
@@ -43,6 +44,7 @@ pub(super) fn draw(ui: &mut Ui, view: &View, actions: &mut Actions) {
         |ui| {
             zoom_selector(ui, view, actions);
             ui.add_space(6.0);
+            export_menu(ui, view, actions);
             let paused = view.snapshot.paused;
             let pause_label = if paused { "Resume" } else { "Pause" };
             if ui
@@ -149,6 +151,50 @@ fn state(ui: &mut Ui, view: &View) {
         )
         .truncate(),
     );
+}
+
+/// The Export button and its panel: the folder (editable, the last one used by default), the
+/// button that writes the files, and how the last export went.
+fn export_menu(ui: &mut Ui, view: &View, actions: &mut Actions) {
+    let response = ui
+        .button("Export")
+        .on_hover_text("Write the measured session's report (HTML), JSON and history (CSV)");
+    let id = ui.make_persistent_id("export-folder");
+    egui::Popup::menu(&response)
+        .close_behavior(PopupCloseBehavior::CloseOnClickOutside)
+        .show(|ui| {
+            ui.set_min_width(360.0);
+            ui.label("Folder");
+            let mut folder = ui
+                .data(|d| d.get_temp::<String>(id))
+                .unwrap_or_else(|| view.model.export_folder().to_string());
+            ui.add(egui::TextEdit::singleline(&mut folder).desired_width(f32::INFINITY));
+            let writing = *view.model.export_status() == ExportStatus::Writing;
+            let write = ui.add_enabled(
+                !writing && !folder.trim().is_empty(),
+                egui::Button::new("Write report, JSON and CSV"),
+            );
+            if write.clicked() {
+                actions.export_to = Some(folder.trim().to_string());
+            }
+            ui.data_mut(|d| d.insert_temp(id, folder));
+            let (text, color) = match view.model.export_status() {
+                ExportStatus::Idle => (String::new(), theme::TEXT_WEAK),
+                ExportStatus::Writing => ("Writing…".to_string(), theme::TEXT_WEAK),
+                ExportStatus::Done(files) => (format!("Wrote {files}"), theme::OK),
+                ExportStatus::Failed(why) => (format!("Not written: {why}"), theme::FAIL),
+            };
+            if !text.is_empty() {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(text)
+                            .size(theme::SIZE_SMALL + 0.5)
+                            .color(color),
+                    )
+                    .wrap(),
+                );
+            }
+        });
 }
 
 fn zoom_selector(ui: &mut Ui, view: &View, actions: &mut Actions) {

@@ -1,0 +1,188 @@
+//! The editor's Export, end to end without a host: an audio thread runs the plug-in's engine
+//! while the export asks for the session, and the files it writes say what a meter fed the same
+//! audio says.
+
+use std::fs;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, SystemTime};
+
+use preflight::engine::{BlockContext, Engine};
+use preflight::export::{export_session, new_slot, ExportTarget, RECORD_QUEUE_LEN};
+use preflight::shared::SharedState;
+use preflight_cli::check::{check, CheckReport};
+use preflight_cli::report::FormatReport;
+use preflight_cli::Analysis;
+use preflight_dsp::platforms::PLATFORMS;
+use preflight_dsp::readiness::Profile;
+use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig, SpectrumMode};
+
+const RATE: u32 = 48_000;
+const BLOCK: usize = 512;
+
+/// 20 s of mix with a clipped stretch at 5 s.
+fn mix() -> Vec<Vec<f32>> {
+    let mut mix = preflight_dsp::mixes::clean_mix(RATE, 20.0, 3);
+    let at = 5 * RATE as usize;
+    for x in &mut mix[0][at..at + 300] {
+        *x = 1.0;
+    }
+    mix
+}
+
+fn config() -> MeterConfig {
+    let mut config = MeterConfig::new(RATE, ChannelLayout::Stereo, BLOCK);
+    // What the engine runs with the editor closed.
+    config.spectrum = SpectrumMode::LongTerm;
+    config
+}
+
+#[test]
+fn export_writes_what_the_meter_measured() {
+    let audio = mix();
+    let target = ExportTarget {
+        profile: Profile::Master,
+        platform: &PLATFORMS[0],
+    };
+
+    // The plug-in's side: an engine on an "audio thread", its recorder in the slot.
+    let mut meter = Meter::new(config()).expect("meter");
+    let slot = new_slot();
+    *slot.lock().expect("slot") = Some(meter.record(RECORD_QUEUE_LEN));
+    assert!(preflight::export::spawn_recording_thread(Arc::downgrade(
+        &slot
+    )));
+    let (sender, _receiver) = snapshot_channel(4);
+    let mut engine = Engine::new(meter, sender, RATE, (RATE, 2, BLOCK));
+    let shared = Arc::new(SharedState::default());
+    let fed = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let audio_thread = {
+        let (audio, shared, fed, stop) = (audio.clone(), shared.clone(), fed.clone(), stop.clone());
+        thread::spawn(move || {
+            let block = BlockContext {
+                playing: true,
+                ..BlockContext::default()
+            };
+            for start in (0..audio[0].len()).step_by(BLOCK) {
+                let end = (start + BLOCK).min(audio[0].len());
+                let input = [&audio[0][start..end], &audio[1][start..end]];
+                engine.run_block(&input, end - start, block, &shared);
+            }
+            fed.store(true, Ordering::Release);
+            // Then the host goes on calling with empty blocks, as a stopped transport would.
+            let empty: [&[f32]; 2] = [&[], &[]];
+            while !stop.load(Ordering::Acquire) {
+                engine.run_block(&empty, 0, block, &shared);
+                thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    while !fed.load(Ordering::Acquire) {
+        thread::sleep(Duration::from_millis(5));
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("reports");
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_083_200);
+    let files = export_session(&slot, &shared, &folder, target, now).expect("exported");
+    // A second export into the same folder keeps the first one's files.
+    let again = export_session(&slot, &shared, &folder, target, now).expect("exported again");
+    stop.store(true, Ordering::Release);
+    audio_thread.join().expect("audio thread");
+
+    let names: Vec<_> = files
+        .iter()
+        .map(|f| f.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "preflight-2026-12-01_000000.html",
+            "preflight-2026-12-01_000000.json",
+            "preflight-2026-12-01_000000-history.csv"
+        ]
+    );
+    assert!(again[0].ends_with("preflight-2026-12-01_000000-2.html"));
+
+    // The same audio through a meter of its own, judged the same way.
+    let mut direct = Meter::new(config()).expect("meter");
+    for start in (0..audio[0].len()).step_by(BLOCK) {
+        let end = (start + BLOCK).min(audio[0].len());
+        direct.process(&[&audio[0][start..end], &audio[1][start..end]]);
+    }
+    let format = FormatReport {
+        codec: "host".to_string(),
+        bits_per_sample: Some(32),
+        float: true,
+    };
+    let name = "Preflight session 2026-12-01 000000 UTC";
+    let analysis = Analysis::new(name, format, None, direct.summary(), Vec::new());
+    let (_, expected) = check(&analysis, target.profile, target.platform);
+
+    let json: CheckReport =
+        serde_json::from_str(&fs::read_to_string(&files[1]).expect("json")).expect("parses");
+    assert_eq!(json, expected);
+    assert_eq!(json.measurements.duration_s, 20.0);
+    let clip = json
+        .measurements
+        .events
+        .iter()
+        .find(|e| e.kind == "clipping")
+        .expect("the clipped stretch is an event");
+    assert!((clip.start_s - 5.0).abs() < 0.01, "{clip:?}");
+
+    let csv = fs::read_to_string(&files[2]).expect("csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], preflight_cli::export::HISTORY_HEADER);
+    assert_eq!(rows.len(), 1 + 200, "one row per 100 ms of 20 s");
+    assert!(rows[200].starts_with("20,"), "{}", rows[200]);
+
+    let html = fs::read_to_string(&files[0]).expect("html");
+    let mut reader = xml::reader::EventReader::new(html.as_bytes());
+    loop {
+        match reader.next().expect("well-formed") {
+            xml::reader::XmlEvent::EndDocument => break,
+            _ => continue,
+        }
+    }
+    for section in [
+        "verdict",
+        "loudness",
+        "true-peak",
+        "spectrum",
+        "correlation",
+        "events",
+        "platforms",
+        "format",
+    ] {
+        assert!(
+            html.contains(&format!("<section id=\"{section}\">")),
+            "{section}"
+        );
+    }
+    assert!(html.contains(name));
+}
+
+#[test]
+fn export_without_audio_says_so_and_writes_nothing() {
+    let mut meter = Meter::new(config()).expect("meter");
+    let slot = new_slot();
+    *slot.lock().expect("slot") = Some(meter.record(RECORD_QUEUE_LEN));
+    let shared = SharedState::default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = ExportTarget {
+        profile: Profile::Mix,
+        platform: &PLATFORMS[0],
+    };
+    // No audio thread runs: after the wait the latest totals are none.
+    let err = export_session(&slot, &shared, dir.path(), target, SystemTime::now())
+        .expect_err("nothing measured");
+    assert_eq!(
+        err.to_string(),
+        "nothing to export yet: play some audio first"
+    );
+    assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 0);
+    drop(meter);
+}
