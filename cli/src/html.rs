@@ -44,6 +44,7 @@ th{background:#f4f6f9;font-weight:600}td.num{text-align:right;font-variant-numer
 .fail{background:#c62828;color:#fff}.warn{background:#f2a900;color:#222}
 .info{background:#cfe3f7;color:#123}.ok{background:#d9f0de;color:#1b5e20}
 .advice{color:#4a5568;font-size:13px}
+.notes{color:#8a5a00;font-size:13px}
 figure{margin:8px 0 4px}figcaption{font-size:13px;color:#4a5568;margin-bottom:2px}
 svg{width:100%;height:auto;display:block;background:#fbfcfd;border:1px solid #e7eaf0}
 svg text{font:11px system-ui,sans-serif;fill:#4a5568}
@@ -607,7 +608,15 @@ pub fn file_report(analysis: &Analysis, report: &Report) -> String {
             esc(&f.message)
         );
     }
-    body.push_str("</table></section>\n");
+    body.push_str("</table>");
+    if !analysis.warnings.is_empty() {
+        body.push_str("<ul class=\"notes\">");
+        for w in &analysis.warnings {
+            let _ = write!(body, "<li>Note: {}</li>", esc(w));
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("</section>\n");
     let sections = [
         ("loudness", "Loudness", loudness_plot(analysis, report)),
         ("true-peak", "True peak", true_peak_plot(analysis, report)),

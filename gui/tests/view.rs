@@ -505,3 +505,45 @@ fn events_are_listed_newest_first_under_the_verdict() {
     let y = |label: &str| h.get_by_label(label).rect().top();
     assert!(y(newer) < y(older), "newest first");
 }
+
+#[test]
+fn export_panel_asks_for_the_folder_shown_and_says_how_it_went() {
+    let mut model = model_with(snapshot_of(healthy_stats()));
+    model.set_export(
+        "/home/me/Preflight reports",
+        preflight_gui::ExportStatus::Idle,
+    );
+    let mut h = harness(model);
+    h.run();
+    let export = h.get_by_label("Export");
+    let export_at = export.rect().center();
+    export.click();
+    h.run();
+    let write = h.get_by_label("Write report, JSON and CSV");
+    let write_at = write.rect().center();
+    // Where a real host's test clicks (plugin/tests/host_qtractor.py), at 100 % zoom.
+    println!("export button at {export_at:?}, write button at {write_at:?}");
+    write.click();
+    h.run();
+    assert_eq!(
+        h.state().actions.export_to.as_deref(),
+        Some("/home/me/Preflight reports")
+    );
+
+    // What the export thread reports comes back through the model.
+    h.state_mut().actions = Actions::default();
+    h.state_mut().model.set_export(
+        "/home/me/Preflight reports",
+        preflight_gui::ExportStatus::Failed("cannot create /home/me: read-only".to_string()),
+    );
+    h.run();
+    h.get_by_label("Not written: cannot create /home/me: read-only");
+    h.state_mut()
+        .model
+        .set_export("/x", preflight_gui::ExportStatus::Writing);
+    h.run();
+    h.get_by_label("Writing…");
+    h.get_by_label("Write report, JSON and CSV").click();
+    h.run();
+    assert_eq!(h.state().actions.export_to, None, "one export at a time");
+}

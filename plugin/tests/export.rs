@@ -166,6 +166,43 @@ fn export_writes_what_the_meter_measured() {
 }
 
 #[test]
+fn an_export_from_a_stopped_host_says_what_it_holds() {
+    // The host ran the plug-in, then stopped calling it: no fresh totals come, so the export
+    // takes the latest ones and the report says so.
+    let audio = mix();
+    let mut meter = Meter::new(config()).expect("meter");
+    let slot = new_slot();
+    *slot.lock().expect("slot") = Some(meter.record(RECORD_QUEUE_LEN));
+    let (sender, _receiver) = snapshot_channel(4);
+    let mut engine = Engine::new(meter, sender, RATE, (RATE, 2, BLOCK));
+    let shared = SharedState::default();
+    for start in (0..2 * RATE as usize).step_by(BLOCK) {
+        let input = [
+            &audio[0][start..start + BLOCK],
+            &audio[1][start..start + BLOCK],
+        ];
+        engine.run_block(&input, BLOCK, BlockContext::default(), &shared);
+        slot.lock()
+            .expect("slot")
+            .as_mut()
+            .expect("recorder")
+            .drain();
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = ExportTarget {
+        profile: Profile::Mix,
+        platform: &PLATFORMS[0],
+    };
+    let files = export_session(&slot, &shared, dir.path(), target, SystemTime::now())
+        .expect("the latest totals are exported");
+    let html = fs::read_to_string(&files[0]).expect("html");
+    assert!(
+        html.contains("Note: the host did not run the plug-in during the export"),
+        "{html}"
+    );
+}
+
+#[test]
 fn export_without_audio_says_so_and_writes_nothing() {
     let mut meter = Meter::new(config()).expect("meter");
     let slot = new_slot();

@@ -13,6 +13,7 @@ with PREFLIGHT_CLAP_BUNDLE pointing at the bundle (default: target/bundled/Prefl
 """
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -39,10 +40,13 @@ MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
 PARAMETER_NAMES = {"Profile", "Platform", "Reset on play", "Hold on stop"}
 # Where things are, in window coordinates. The Preflight entry is the first row of the Master
 # Out strip's plug-in list in Qtractor's mixer window at its default size (480x320, set again
-# here); the Master button is in the editor's top bar (gui/src/view/top_bar.rs).
+# here); the Master and Export buttons are in the editor's top bar (gui/src/view/top_bar.rs),
+# the Write button in the Export panel below it (gui/tests/view.rs prints where both are).
 MIXER_SIZE = (480, 320)
 MIXER_PLUGIN_ROW = (350, 46)
 EDITOR_MASTER_BUTTON = (162, 19)
+EDITOR_EXPORT_BUTTON = (794, 19)
+EXPORT_WRITE_BUTTON = (634, 87)
 RECORD_SECONDS = 2
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"not installed: {', '.join(MISSING)}")
@@ -218,7 +222,8 @@ def stub(tmp_path_factory):
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory, stub):
     """A new session with Preflight on the master bus: plays a signal through it, then opens
-    the editor, clicks Master, and saves."""
+    the editor, clicks Master, exports the session with the editor's Export button, and
+    saves."""
     assert BUNDLE.is_file(), f"no CLAP bundle at {BUNDLE}: run cargo xtask bundle preflight"
     work = tmp_path_factory.mktemp("qtractor1")
     session = work / "preflight.qtr"
@@ -266,6 +271,16 @@ def first_run(tmp_path_factory, stub):
         result["title_after_click"] = wait_for(
             "Qtractor to mark the session modified",
             lambda: next((t for t in [host.title()] if "[modified]" in t), None), timeout=10)
+        # Export into the default folder, in the fresh HOME.
+        reports = Path(host.env["HOME"]) / "Preflight reports"
+        host.click(editor, *EDITOR_EXPORT_BUTTON)
+        time.sleep(1.0)
+        host.click(editor, *EXPORT_WRITE_BUTTON)
+        result["exported"] = wait_for(
+            "the editor's export to write its three files",
+            lambda: (lambda files: files if len(files) == 3 else None)(
+                sorted(reports.glob("preflight-*")) if reports.is_dir() else []),
+            timeout=15)
         result["saved"] = host.save()
     finally:
         host.close()
@@ -322,6 +337,26 @@ def test_editor_change_is_saved(first_run):
     state = plugin_state(plugin)
     assert '"profile":{"string":"master"}' in state, state
     assert '"platform":{"string":"spotify"}' in state, state  # untouched stays default
+    assert 'Preflight reports' in state, "the export folder is saved with the session"
+
+
+def test_export_writes_the_session_report(first_run):
+    files = {p.suffix: p for p in first_run["exported"]}
+    html, json_file, csv = files[".html"], files[".json"], files[".csv"]
+    assert csv.name.endswith("-history.csv")
+    check = json.loads(json_file.read_text())
+    measured = check["measurements"]["duration_s"]
+    # The metronome has been playing through the master bus since the session started.
+    assert measured > RECORD_SECONDS, check["measurements"]
+    assert check["profile"] == "master", "the export judges what the editor shows"
+    assert check["verdict"] in ("ready", "not_ready", "insufficient")
+    assert check["measurements"]["true_peak_dbtp"] is not None
+    rows = csv.read_text().splitlines()
+    assert rows[0].startswith("time_s,momentary_lufs")
+    assert abs(len(rows) - 1 - measured * 10) <= 1, (len(rows), measured)
+    page = html.read_text()
+    for section in ("verdict", "loudness", "true-peak", "events", "platforms"):
+        assert f'<section id="{section}">' in page, section
 
 
 def test_saved_settings_are_restored_on_load(second_run):

@@ -358,7 +358,10 @@ fn eventful_mix(rate: u32, seconds: f64) -> Vec<Vec<f32>> {
     mix[0][frames / 3..frames / 3 + 2000].fill(1.0);
     let (left, right) = mix.split_at_mut(1);
     let inverted = frames / 2..frames / 2 + rate as usize;
-    for (r, l) in right[0][inverted.clone()].iter_mut().zip(&left[0][inverted]) {
+    for (r, l) in right[0][inverted.clone()]
+        .iter_mut()
+        .zip(&left[0][inverted])
+    {
         *r = -l;
     }
     mix
@@ -383,7 +386,11 @@ fn a_recorder_rebuilds_the_meters_summary_exactly() {
             recorder.drain();
         }
         if i == 715 {
-            assert_eq!(recorder.take_marked(3), at_marker.take(), "exactly as it stood");
+            assert_eq!(
+                recorder.take_marked(3),
+                at_marker.take(),
+                "exactly as it stood"
+            );
         }
         if i == 1000 {
             // Pausing leaves the record as it leaves the meter.

@@ -164,11 +164,12 @@ fn export_menu(ui: &mut Ui, view: &View, actions: &mut Actions) {
         .close_behavior(PopupCloseBehavior::CloseOnClickOutside)
         .show(|ui| {
             ui.set_min_width(360.0);
-            ui.label("Folder");
+            let label = ui.label("Folder");
             let mut folder = ui
                 .data(|d| d.get_temp::<String>(id))
                 .unwrap_or_else(|| view.model.export_folder().to_string());
-            ui.add(egui::TextEdit::singleline(&mut folder).desired_width(f32::INFINITY));
+            ui.add(egui::TextEdit::singleline(&mut folder).desired_width(360.0))
+                .labelled_by(label.id);
             let writing = *view.model.export_status() == ExportStatus::Writing;
             let write = ui.add_enabled(
                 !writing && !folder.trim().is_empty(),
