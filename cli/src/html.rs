@@ -512,16 +512,32 @@ fn events_table(events: &[EventReport], dropped: u64) -> String {
     if events.is_empty() {
         return "<p>Nothing to place in time.</p>".to_string();
     }
-    let mut out =
-        String::from("<table><tr><th>From</th><th>To</th><th>What</th><th>Detail</th></tr>");
+    // A plug-in's export places events on the host's timeline too.
+    let host = events.iter().any(|e| e.host_position.is_some());
+    let mut out = String::from("<table><tr><th>From</th><th>To</th>");
+    if host {
+        out.push_str("<th>In the song</th>");
+    }
+    out.push_str("<th>What</th><th>Detail</th></tr>");
     for e in events {
         let line = e.describe();
         let detail = line.split_once(": ").map_or("", |(_, d)| d);
         let _ = write!(
             out,
-            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"event\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td>",
             clock(e.start_s),
             clock(e.end_s),
+        );
+        if host {
+            let _ = write!(
+                out,
+                "<td>{}</td>",
+                esc(e.host_position.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = write!(
+            out,
+            "<td class=\"event\">{}</td><td>{}</td></tr>",
             esc(e.title()),
             esc(detail)
         );

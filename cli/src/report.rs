@@ -76,6 +76,10 @@ pub struct EventReport {
     /// negative-correlation passage, the change of a loudness jump (LU), the loudness of the
     /// loudest or quietest section (LUFS).
     pub value: Option<f64>,
+    /// Where it starts on the host's timeline ("bar 13, beat 2.5 (0:48.2)"): only in a plug-in's
+    /// export, when the host's transport gave it; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_position: Option<String>,
 }
 
 impl From<&Event> for EventReport {
@@ -90,6 +94,7 @@ impl From<&Event> for EventReport {
             end_s: round(e.end_s, SECONDS_DECIMALS),
             count: e.count,
             value: round_opt(e.value, decimals),
+            host_position: e.host.map(|h| h.label()),
         }
     }
 }
@@ -118,11 +123,16 @@ impl EventReport {
                 end_s: self.end_s,
                 count: self.count,
                 value: self.value,
+                host: None,
             }
             .detail()
         });
+        let host = self
+            .host_position
+            .as_ref()
+            .map_or(String::new(), |h| format!(" [{h}]"));
         format!(
-            "{}-{}  {}: {detail}",
+            "{}-{}{host}  {}: {detail}",
             clock(self.start_s),
             clock(self.end_s),
             self.title()
@@ -480,6 +490,7 @@ mod tests {
             end_s: 63.0,
             count: Some(14),
             value: Some(0.3),
+            host_position: None,
         };
         let with = AnalysisReport {
             events: vec![clip; TABLE_EVENTS + 3],

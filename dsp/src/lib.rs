@@ -29,6 +29,7 @@ pub mod signals;
 mod snapshot;
 mod spectrum;
 mod stats;
+mod timeline;
 mod true_peak;
 mod units;
 
@@ -43,4 +44,5 @@ pub use snapshot::{
     SNAPSHOT_EVENTS,
 };
 pub use spectrum::{band_centers_hz, fft_len, BAND_COUNT, FREQUENCY_GRID_HZ};
+pub use timeline::{HostPosition, HostTimeline};
 pub use units::{amplitude_to_db, clock, lufs_to_power, max_level, power_to_lufs};

@@ -6,6 +6,7 @@
 use crate::layout::MAX_CHANNELS;
 use crate::readiness::ReadinessStats;
 use crate::spectrum::BAND_COUNT;
+use crate::timeline::HostPosition;
 
 /// Live state of the meter, published ~30-60 times a second to the editor.
 ///
@@ -273,6 +274,9 @@ pub struct Event {
     pub count: Option<u64>,
     /// The kind's value (see [`EventKind`]), in [`EventKind::unit`].
     pub value: Option<f64>,
+    /// Where it starts on the host's timeline, if a plug-in's host said (see
+    /// [`crate::Meter::set_host_timeline`]); `None` for a file and for derived events.
+    pub host: Option<HostPosition>,
 }
 
 impl Event {

@@ -471,6 +471,7 @@ fn clip_event(index: u32, start_s: f64, count: u64) -> Option<NumberedEvent> {
             end_s: start_s + 0.5,
             count: Some(count),
             value: Some(0.3),
+            host: None,
         },
     })
 }
@@ -504,6 +505,35 @@ fn events_are_listed_newest_first_under_the_verdict() {
     assert!(h.query_by_label_contains("Clipping: 14 clipped").is_none());
     let y = |label: &str| h.get_by_label(label).rect().top();
     assert!(y(newer) < y(older), "newest first");
+}
+
+/// When the host gives its transport position, an event says where it is in the song.
+#[test]
+fn events_show_the_hosts_timeline_when_it_was_given() {
+    let stats = ReadinessStats {
+        clipped_samples: 14,
+        first_clip_s: Some(62.4),
+        last_clip_s: Some(62.9),
+        ..healthy_stats()
+    };
+    let mut snapshot = snapshot_of(stats);
+    let mut placed = clip_event(0, 62.4, 14).expect("event");
+    placed.event.host = preflight_dsp::HostTimeline {
+        seconds: Some(16.0),
+        beats: Some(32.0),
+        tempo_bpm: Some(120.0),
+        bar_start_beats: Some(32.0),
+        bar_number: Some(8),
+        time_signature: Some((4, 4)),
+    }
+    .at(1.25);
+    snapshot.recent_events[0] = Some(placed);
+    snapshot.recent_events[1] = clip_event(1, 95.0, 10);
+    let mut h = harness(model_with(snapshot));
+    h.run();
+    h.get_by_label_contains("in the song where the host said, else since reset");
+    h.get_by_label("bar 9, beat 3.5 (0:17.3)  Clipping: 14 clipped samples, up to +0.3 dBTP");
+    h.get_by_label("1:35.0  Clipping: 10 clipped samples, up to +0.3 dBTP");
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //!
 //! - `meter_always_on`: `Meter::process` with the spectrum off (the dsp benchmark's variant (a)).
 //! - `plugin_editor_closed`: the plug-in's block (`Engine::run_block`: transport and editor
-//!   requests, the meter with the sampled long-term spectrum the readiness checks need, and a
-//!   snapshot every 20 ms).
+//!   requests, the meter with the sampled long-term spectrum the readiness checks need, the
+//!   host's timeline, the records sent to the session's recorder (a hop every 100 ms, the
+//!   totals every second) and a snapshot every 20 ms).
 //!
 //! `cargo bench -p preflight --bench process` prints both as multiples of real time and their
 //! ratio.
@@ -16,7 +17,9 @@ use criterion::{Criterion, Throughput};
 use preflight::engine::{BlockContext, Engine};
 use preflight::shared::SharedState;
 use preflight_dsp::signals::{self, Planar};
-use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig, SpectrumMode};
+use preflight_dsp::{
+    snapshot_channel, ChannelLayout, HostTimeline, Meter, MeterConfig, Recorder, SpectrumMode,
+};
 
 const RATE_HZ: u32 = 48_000;
 const BLOCK: usize = 512;
@@ -40,7 +43,7 @@ fn run_meter(m: &mut Meter, signal: &Planar) {
 
 fn run_engine(engine: &mut Engine, shared: &SharedState, signal: &Planar) {
     let frames = signals::frame_count(signal);
-    let block = BlockContext {
+    let mut block = BlockContext {
         playing: true,
         ..BlockContext::default()
     };
@@ -48,19 +51,26 @@ fn run_engine(engine: &mut Engine, shared: &SharedState, signal: &Planar) {
     while start < frames {
         let end = (start + BLOCK).min(frames);
         let input = [&signal[0][start..end], &signal[1][start..end]];
+        let seconds = start as f64 / f64::from(RATE_HZ);
+        block.timeline = Some(HostTimeline {
+            seconds: Some(seconds),
+            beats: Some(seconds * 2.0),
+            tempo_bpm: Some(120.0),
+            ..HostTimeline::default()
+        });
         black_box(engine.run_block(&input, end - start, block, shared));
         start = end;
     }
 }
 
-fn engine() -> Engine {
+/// The plug-in's engine, and its recorder (whose hop queue is long enough for the whole
+/// benchmark: nothing drains it here).
+fn engine() -> (Engine, Recorder) {
     let (sender, _receiver) = snapshot_channel(64);
-    Engine::new(
-        meter(SpectrumMode::LongTerm),
-        sender,
-        RATE_HZ,
-        (RATE_HZ, 2, BLOCK),
-    )
+    let mut meter = meter(SpectrumMode::LongTerm);
+    let recorder = meter.record(1 << 16);
+    let engine = Engine::new(meter, sender, RATE_HZ, (RATE_HZ, 2, BLOCK));
+    (engine, recorder)
 }
 
 fn best_of(reps: usize, mut f: impl FnMut()) -> f64 {
@@ -83,7 +93,7 @@ fn main() {
     let mut m = meter(SpectrumMode::Off);
     group.bench_function("meter_always_on", |b| b.iter(|| run_meter(&mut m, &signal)));
     let shared = SharedState::default();
-    let mut e = engine();
+    let (mut e, _recorder) = engine();
     group.bench_function("plugin_editor_closed", |b| {
         b.iter(|| run_engine(&mut e, &shared, &signal))
     });
@@ -93,7 +103,7 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs each benchmark once without it.
     if std::env::args().any(|a| a == "--bench") {
         let mut m = meter(SpectrumMode::Off);
-        let mut e = engine();
+        let (mut e, _recorder) = engine();
         let t_meter = best_of(5, || run_meter(&mut m, &signal));
         let t_plugin = best_of(5, || run_engine(&mut e, &shared, &signal));
         println!("x real time, 48000 Hz stereo, 512-frame blocks (best of 5):");

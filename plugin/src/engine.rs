@@ -5,13 +5,13 @@
 //! Real-time safe: no allocation, no lock, no blocking (the meter and the queue's producer end are
 //! wait-free; everything else is an atomic in [`SharedState`]).
 
-use preflight_dsp::{Meter, SnapshotSender, SpectrumMode, MAX_CHANNELS};
+use preflight_dsp::{HostTimeline, Meter, SnapshotSender, SpectrumMode, MAX_CHANNELS};
 use preflight_gui::SNAPSHOT_RATE_HZ;
 
 use crate::shared::SharedState;
 
 /// What the host's transport and the parameters say about one block.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct BlockContext {
     /// The transport is playing.
     pub playing: bool,
@@ -21,6 +21,8 @@ pub struct BlockContext {
     pub reset_on_play: bool,
     /// The "hold on stop" parameter.
     pub hold_on_stop: bool,
+    /// Where the transport is at the block's start, while it plays and as far as the host says.
+    pub timeline: Option<HostTimeline>,
 }
 
 /// What `activate()` builds for one sample rate / channel count / block size.
@@ -94,6 +96,7 @@ impl Engine {
             for (dst, src) in channels.iter_mut().zip(input.iter()) {
                 *dst = src.as_ref();
             }
+            meter.set_host_timeline(block.timeline);
             meter.process(&channels[..input.len().min(MAX_CHANNELS)]);
         }
 

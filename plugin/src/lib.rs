@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use nice_plug::prelude::*;
 use nice_plug_egui::RepaintNotifier;
-use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig};
+use preflight_dsp::{snapshot_channel, ChannelLayout, HostTimeline, Meter, MeterConfig};
 use preflight_gui::SNAPSHOT_RATE_HZ;
 
 pub mod editor;
@@ -159,14 +159,19 @@ impl Plugin for Preflight {
         let Some(engine) = self.engine.as_mut() else {
             return ProcessStatus::KeepAlive;
         };
-        let playing = context.transport().playing;
+        let transport = context.transport();
+        let playing = transport.playing;
         let started = playing && !self.was_playing;
         self.was_playing = playing;
+        let timeline = playing
+            .then(|| host_timeline(transport))
+            .filter(|t| t.seconds.is_some() || t.beats.is_some());
         let block = BlockContext {
             playing,
             started,
             reset_on_play: self.params.reset_on_play.value(),
             hold_on_stop: self.params.hold_on_stop.value(),
+            timeline,
         };
         let frames = buffer.samples();
         if engine.run_block(buffer.as_slice_immutable(), frames, block, &self.shared) {
@@ -175,6 +180,18 @@ impl Plugin for Preflight {
 
         // A meter has to see silence too, so the host should not suspend it on a quiet input.
         ProcessStatus::KeepAlive
+    }
+}
+
+/// What the host's transport says about where the block starts. Real-time safe.
+fn host_timeline(t: &Transport) -> HostTimeline {
+    HostTimeline {
+        seconds: t.pos_seconds(),
+        beats: t.pos_beats(),
+        tempo_bpm: t.tempo,
+        bar_start_beats: t.bar_start_pos_beats(),
+        bar_number: t.bar_number(),
+        time_signature: t.time_sig_numerator.zip(t.time_sig_denominator),
     }
 }
 

@@ -16,7 +16,9 @@ use preflight_cli::report::FormatReport;
 use preflight_cli::Analysis;
 use preflight_dsp::platforms::PLATFORMS;
 use preflight_dsp::readiness::Profile;
-use preflight_dsp::{snapshot_channel, ChannelLayout, Meter, MeterConfig, SpectrumMode};
+use preflight_dsp::{
+    snapshot_channel, ChannelLayout, HostTimeline, Meter, MeterConfig, SpectrumMode,
+};
 
 const RATE: u32 = 48_000;
 const BLOCK: usize = 512;
@@ -29,6 +31,21 @@ fn mix() -> Vec<Vec<f32>> {
         *x = 1.0;
     }
     mix
+}
+
+/// The transport of a host playing from the song's start at 120 bpm in 4/4, at frame `start`.
+fn timeline(start: usize) -> Option<HostTimeline> {
+    let seconds = start as f64 / f64::from(RATE);
+    let beats = seconds * 2.0;
+    let bar = (beats / 4.0).floor();
+    Some(HostTimeline {
+        seconds: Some(seconds),
+        beats: Some(beats),
+        tempo_bpm: Some(120.0),
+        bar_start_beats: Some(bar * 4.0),
+        bar_number: Some(bar as i32),
+        time_signature: Some((4, 4)),
+    })
 }
 
 fn config() -> MeterConfig {
@@ -61,15 +78,17 @@ fn export_writes_what_the_meter_measured() {
     let audio_thread = {
         let (audio, shared, fed, stop) = (audio.clone(), shared.clone(), fed.clone(), stop.clone());
         thread::spawn(move || {
-            let block = BlockContext {
+            let mut block = BlockContext {
                 playing: true,
                 ..BlockContext::default()
             };
             for start in (0..audio[0].len()).step_by(BLOCK) {
                 let end = (start + BLOCK).min(audio[0].len());
                 let input = [&audio[0][start..end], &audio[1][start..end]];
+                block.timeline = timeline(start);
                 engine.run_block(&input, end - start, block, &shared);
             }
+            block.timeline = None;
             fed.store(true, Ordering::Release);
             // Then the host goes on calling with empty blocks, as a stopped transport would.
             let empty: [&[f32]; 2] = [&[], &[]];
@@ -110,6 +129,7 @@ fn export_writes_what_the_meter_measured() {
     let mut direct = Meter::new(config()).expect("meter");
     for start in (0..audio[0].len()).step_by(BLOCK) {
         let end = (start + BLOCK).min(audio[0].len());
+        direct.set_host_timeline(timeline(start));
         direct.process(&[&audio[0][start..end], &audio[1][start..end]]);
     }
     let format = FormatReport {
@@ -132,6 +152,12 @@ fn export_writes_what_the_meter_measured() {
         .find(|e| e.kind == "clipping")
         .expect("the clipped stretch is an event");
     assert!((clip.start_s - 5.0).abs() < 0.01, "{clip:?}");
+    // 5 s at 120 bpm is quarter note 10: the third beat of bar 3.
+    assert_eq!(
+        clip.host_position.as_deref(),
+        Some("bar 3, beat 3 (0:05.0)"),
+        "{clip:?}"
+    );
 
     let csv = fs::read_to_string(&files[2]).expect("csv");
     let rows: Vec<&str> = csv.lines().collect();
@@ -163,6 +189,7 @@ fn export_writes_what_the_meter_measured() {
         );
     }
     assert!(html.contains(name));
+    assert!(html.contains("<th>In the song</th>") && html.contains("bar 3, beat 3 (0:05.0)"));
 }
 
 #[test]

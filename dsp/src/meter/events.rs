@@ -15,6 +15,7 @@
 use super::grid::{Frame, HopEnd, Span, Stage};
 use crate::gating::{ABSOLUTE_GATE_LUFS, LRA_RELATIVE_GATE_LU};
 use crate::snapshot::{Event, EventKind, HistoryRow, NumberedEvent, SNAPSHOT_EVENTS};
+use crate::timeline::HostPosition;
 use crate::units::amplitude_to_db;
 
 /// Clipping, over and non-finite events kept.
@@ -42,6 +43,7 @@ struct Raw {
     last: Frame,
     count: u64,
     peak: f32,
+    host: Option<HostPosition>,
 }
 
 /// The capped list of clipping, over and non-finite events.
@@ -68,8 +70,15 @@ impl Events {
     }
 
     /// Records `span` of kind slot `k`: extends the kind's last event if it ended less than the
-    /// gap before, else starts one. Real-time safe.
-    fn add(&mut self, k: usize, span: Span, offset: Frame) {
+    /// gap before, else starts one at host position `host` (of the span's first frame, before
+    /// `offset`). Real-time safe.
+    fn add(
+        &mut self,
+        k: usize,
+        span: Span,
+        offset: Frame,
+        host: impl Fn(Frame) -> Option<HostPosition>,
+    ) {
         let Some((first, last)) = span.frames else {
             return;
         };
@@ -91,6 +100,7 @@ impl Events {
                         last,
                         count: span.count,
                         peak: span.peak,
+                        host: host(first - offset),
                     });
                     self.list.len() - 1
                 });
@@ -118,6 +128,7 @@ impl Events {
                 EventKind::NonFinite => None,
                 _ => amplitude_to_db(e.peak as f64),
             },
+            host: e.host,
         }
     }
 
@@ -156,15 +167,20 @@ impl Stage for Events {
                 count: e.count,
                 peak: e.peak,
             };
-            self.add(k, span, offset_frames);
+            self.add(k, span, offset_frames, |_| e.host);
         }
         self.dropped += later.dropped;
     }
 
     fn end_hop(&mut self, at: &HopEnd) {
         if at.live {
+            let rate = self.sample_rate_hz;
+            let host = |frame: Frame| {
+                at.timeline
+                    .and_then(|(t, anchor)| t.at((frame - anchor) as f64 / rate))
+            };
             for (k, span) in [at.clips, at.overs, at.non_finite].into_iter().enumerate() {
-                self.add(k, span, 0);
+                self.add(k, span, 0, host);
             }
         }
     }
@@ -191,6 +207,7 @@ pub fn derived(rows: &[HistoryRow], interval_s: f64, integrated_lufs: Option<f64
                         end_s: rows[i - 1].end_s,
                         count: None,
                         value: Some(low),
+                        host: None,
                     });
                 }
                 run = None;
@@ -237,6 +254,7 @@ pub fn derived(rows: &[HistoryRow], interval_s: f64, integrated_lufs: Option<f64
             end_s: rows[best.0].end_s,
             count: None,
             value: Some(best.1),
+            host: None,
         });
         i = j.max(best.0 + lag);
     }
@@ -256,6 +274,7 @@ pub fn derived(rows: &[HistoryRow], interval_s: f64, integrated_lufs: Option<f64
             end_s: rows[k].end_s,
             count: None,
             value: Some(l),
+            host: None,
         })
     };
     out.extend(extreme(EventKind::Loudest, |l, f| l > f));
@@ -278,9 +297,9 @@ mod tests {
     #[test]
     fn close_occurrences_are_one_event_and_a_full_list_counts_the_rest() {
         let mut e = Events::new(1000);
-        e.add(0, span(100, 110, 3), 0);
-        e.add(0, span(500, 520, 4), 0); // 390 frames later: the same event
-        e.add(0, span(2000, 2000, 1), 0); // 1480 later: a new one
+        e.add(0, span(100, 110, 3), 0, |_| None);
+        e.add(0, span(500, 520, 4), 0, |_| None); // 390 frames later: the same event
+        e.add(0, span(2000, 2000, 1), 0, |_| None); // 1480 later: a new one
         let list = e.list();
         assert_eq!(list.len(), 2);
         assert_eq!(
@@ -288,7 +307,12 @@ mod tests {
             (0.1, 0.521, Some(7))
         );
         for k in 0..EVENT_CAPACITY + 10 {
-            e.add(1, span(10_000 * k as Frame, 10_000 * k as Frame, 1), 0);
+            e.add(
+                1,
+                span(10_000 * k as Frame, 10_000 * k as Frame, 1),
+                0,
+                |_| None,
+            );
         }
         assert_eq!(e.list().len(), EVENT_CAPACITY);
         assert_eq!(e.dropped(), 12);
@@ -305,15 +329,15 @@ mod tests {
         ];
         let mut whole = Events::new(1000);
         for &(f, l) in &spans {
-            whole.add(0, span(f, l, 1), 0);
+            whole.add(0, span(f, l, 1), 0, |_| None);
         }
         let mut first = Events::new(1000);
         let mut second = Events::new(1000);
         for &(f, l) in &spans {
             if f < 1800 {
-                first.add(0, span(f, l, 1), 0);
+                first.add(0, span(f, l, 1), 0, |_| None);
             } else {
-                second.add(0, span(f - 1800, l - 1800, 1), 0);
+                second.add(0, span(f - 1800, l - 1800, 1), 0, |_| None);
             }
         }
         first.merge(&second, 1800);

@@ -7,6 +7,7 @@
 
 use crate::correlation::CorrelationSums;
 use crate::stats::ReadinessStats;
+use crate::timeline::HostTimeline;
 
 /// Sub-blocks per second: the 10 ms update grid.
 pub const GRID_PER_SECOND: u64 = 100;
@@ -80,6 +81,9 @@ pub struct HopEnd {
     pub overs: Span,
     /// Non-finite samples in the hop (frames of the chunks that held them).
     pub non_finite: Span,
+    /// The host's timeline at the start of the latest block, and the frame that block started
+    /// at (see `Meter::set_host_timeline`).
+    pub timeline: Option<(HostTimeline, Frame)>,
 }
 
 impl HopEnd {

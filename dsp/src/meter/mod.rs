@@ -37,6 +37,7 @@ use crate::layout::{ChannelLayout, MAX_CHANNELS};
 use crate::snapshot::{EventKind, Snapshot, SpectrumBand, Summary};
 use crate::spectrum::{band_centers_hz, FrameSchedule, SpectrumAnalyzer};
 use crate::stats::{ReadinessStats, LRA_MIN_S};
+use crate::timeline::HostTimeline;
 use crate::units::{amplitude_to_db, power_ratio_db, power_to_lufs};
 use channels::ChannelStats;
 use events::Events;
@@ -149,6 +150,8 @@ pub struct Meter {
     generation: u64,
     /// Where the hops and totals go, if something records them (see [`Meter::record`]).
     recorder: Option<RecordSender>,
+    /// The host's timeline at the start of the latest block, and the frame it started at.
+    timeline: Option<(HostTimeline, grid::Frame)>,
 
     weighting: Weighting,
     loudness: Loudness,
@@ -205,6 +208,7 @@ impl Meter {
             sequence: 0,
             generation: 0,
             recorder: None,
+            timeline: None,
             weighting: Weighting::new(rate, layout, simd),
             loudness: Loudness::new(grid.len_of(0)),
             peaks: Peaks::new(rate, channels, config.true_peak_ceiling_dbtp),
@@ -269,6 +273,13 @@ impl Meter {
     /// correlation and the since-last peaks stay live. Real-time safe.
     pub fn set_paused(&mut self, paused: bool) {
         self.paused = paused;
+    }
+
+    /// Tells the meter where the host's transport is at the start of the next block (`None`:
+    /// stopped, or the host does not say), so events carry their place in the song
+    /// ([`crate::Event::host`]). Real-time safe.
+    pub fn set_host_timeline(&mut self, timeline: Option<HostTimeline>) {
+        self.timeline = timeline.map(|t| (t, self.frames as grid::Frame));
     }
 
     /// Changes what the spectrum analyser computes. Real-time safe (buffers exist already).
@@ -394,6 +405,7 @@ impl Meter {
                 clips,
                 overs,
                 non_finite: self.channel_stats.hop_non_finite(),
+                timeline: self.timeline,
             };
             self.loudness.end_hop(&hop);
             self.peaks.end_hop(&hop);

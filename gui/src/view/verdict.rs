@@ -169,29 +169,32 @@ fn findings(ui: &mut Ui, view: &View) {
     events(ui, view);
 }
 
-/// The events, newest first, at their time since the meter was reset.
+/// The events, newest first, at their place on the host's timeline when the host gave it, else
+/// at their time since the meter was reset.
 fn events(ui: &mut Ui, view: &View) {
     let events = view.model.events();
     if events.is_empty() {
         return;
     }
     ui.add_space(4.0);
+    let placed = events.iter().any(|e| e.event.host.is_some());
+    let how = if placed {
+        "in the song where the host said, else since reset"
+    } else {
+        "times since reset"
+    };
     ui.label(
-        RichText::new(format!("Where ({}, times since reset)", events.len()))
+        RichText::new(format!("Where ({}, {how})", events.len()))
             .size(theme::SIZE_SMALL)
             .color(theme::TEXT_WEAK),
     );
     for e in events.iter().rev() {
         let ev = &e.event;
+        let at = ev.host.map_or_else(|| clock(ev.start_s), |h| h.label());
         ui.label(
-            RichText::new(format!(
-                "{}  {}: {}",
-                clock(ev.start_s),
-                ev.kind.title(),
-                ev.detail()
-            ))
-            .size(theme::SIZE_SMALL)
-            .color(theme::TEXT),
+            RichText::new(format!("{at}  {}: {}", ev.kind.title(), ev.detail()))
+                .size(theme::SIZE_SMALL)
+                .color(theme::TEXT),
         );
     }
 }
