@@ -597,6 +597,18 @@ fn format_table(analysis: &Analysis) -> String {
     out
 }
 
+/// The ids of a report page's sections, in order.
+pub const SECTIONS: [&str; 8] = [
+    "verdict",
+    "loudness",
+    "true-peak",
+    "spectrum",
+    "correlation",
+    "events",
+    "platforms",
+    "format",
+];
+
 /// The report page of one checked file.
 pub fn file_report(analysis: &Analysis, report: &Report) -> String {
     let (class, verdict) = verdict_text(report);

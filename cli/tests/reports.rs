@@ -12,21 +12,11 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use preflight_cli::html::SECTIONS;
 use preflight_dsp::mixes;
 use support::{preflight, stderr, wav, Audio};
 
 const RATE: u32 = 48_000;
-/// The sections every report has, by id.
-const SECTIONS: [&str; 8] = [
-    "verdict",
-    "loudness",
-    "true-peak",
-    "spectrum",
-    "correlation",
-    "events",
-    "platforms",
-    "format",
-];
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))

@@ -10,6 +10,11 @@ use preflight_gui::SNAPSHOT_RATE_HZ;
 
 use crate::shared::SharedState;
 
+/// Seconds between the routine totals sent to the session's recorder. Building them reads every
+/// statistic (as a snapshot does), which at this meter's speed is a few percent of its cost if
+/// done every second.
+pub const TOTALS_INTERVAL_S: u32 = 10;
+
 /// What the host's transport and the parameters say about one block.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct BlockContext {
@@ -33,9 +38,11 @@ pub struct Engine {
     /// Frames between snapshots (1/[`SNAPSHOT_RATE_HZ`] s).
     snapshot_interval: usize,
     frames_since_snapshot: usize,
-    /// Frames between routine totals sent to the recorder (1 s).
+    /// Frames between routine totals sent to the recorder ([`TOTALS_INTERVAL_S`]).
     totals_interval: usize,
     frames_since_totals: usize,
+    /// Whether the transport played in the previous block, to see it stop.
+    was_playing: bool,
     /// (sample rate, channels, max block) it was built for.
     pub config: (u32, usize, usize),
 }
@@ -53,8 +60,9 @@ impl Engine {
             sender,
             snapshot_interval: (rate_hz / SNAPSHOT_RATE_HZ).max(1) as usize,
             frames_since_snapshot: 0,
-            totals_interval: rate_hz.max(1) as usize,
+            totals_interval: (rate_hz.max(1) * TOTALS_INTERVAL_S) as usize,
             frames_since_totals: 0,
+            was_playing: false,
             config,
         }
     }
@@ -100,10 +108,13 @@ impl Engine {
             meter.process(&channels[..input.len().min(MAX_CHANNELS)]);
         }
 
-        // The recorder gets the totals once a second, and at once when an export asks.
+        // The recorder gets the totals at once when an export asks, and otherwise when the
+        // transport stops and every few seconds, for an export while the host runs nothing.
         let marker = shared.take_totals_request();
+        let stopped = self.was_playing && !block.playing;
+        self.was_playing = block.playing;
         self.frames_since_totals += frames;
-        if marker != 0 || self.frames_since_totals >= self.totals_interval {
+        if marker != 0 || stopped || self.frames_since_totals >= self.totals_interval {
             self.frames_since_totals = 0;
             meter.send_totals(marker);
         }

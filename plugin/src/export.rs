@@ -26,10 +26,10 @@ use preflight_dsp::{Recorder, Summary};
 
 use crate::shared::{RecorderSlot, SharedState};
 
-/// How often the recording thread drains the queue. The queue holds [`RECORD_QUEUE_LEN`] records,
-/// 10 hops and 1 totals a second, so it has 20 s of slack.
+/// How often the recording thread drains the queue. The queue holds [`RECORD_QUEUE_LEN`] hops,
+/// 10 a second, so it has 25 s of slack.
 pub const DRAIN_INTERVAL: Duration = Duration::from_millis(100);
-/// Records the queue holds.
+/// Hops the queue holds.
 pub const RECORD_QUEUE_LEN: usize = 256;
 /// How long an export waits for the audio thread's fresh totals before it takes the latest ones
 /// (a host that is not running the plug-in sends none).

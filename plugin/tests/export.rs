@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use preflight::engine::{BlockContext, Engine};
 use preflight::export::{export_session, new_slot, ExportTarget, RECORD_QUEUE_LEN};
-use preflight::shared::SharedState;
+use preflight::shared::{RecorderSlot, SharedState};
 use preflight_cli::check::{check, CheckReport};
 use preflight_cli::report::FormatReport;
 use preflight_cli::Analysis;
@@ -55,6 +55,23 @@ fn config() -> MeterConfig {
     config
 }
 
+/// A mix judged against the first platform.
+fn mix_target() -> ExportTarget {
+    ExportTarget {
+        profile: Profile::Mix,
+        platform: &PLATFORMS[0],
+    }
+}
+
+/// The plug-in's side: an engine whose meter sends its records to the recorder in the slot.
+fn recorded_engine() -> (Engine, RecorderSlot) {
+    let mut meter = Meter::new(config()).expect("meter");
+    let slot = new_slot();
+    *slot.lock().expect("slot") = Some(meter.record(RECORD_QUEUE_LEN));
+    let (sender, _receiver) = snapshot_channel(4);
+    (Engine::new(meter, sender, RATE, (RATE, 2, BLOCK)), slot)
+}
+
 #[test]
 fn export_writes_what_the_meter_measured() {
     let audio = mix();
@@ -64,14 +81,10 @@ fn export_writes_what_the_meter_measured() {
     };
 
     // The plug-in's side: an engine on an "audio thread", its recorder in the slot.
-    let mut meter = Meter::new(config()).expect("meter");
-    let slot = new_slot();
-    *slot.lock().expect("slot") = Some(meter.record(RECORD_QUEUE_LEN));
+    let (mut engine, slot) = recorded_engine();
     assert!(preflight::export::spawn_recording_thread(Arc::downgrade(
         &slot
     )));
-    let (sender, _receiver) = snapshot_channel(4);
-    let mut engine = Engine::new(meter, sender, RATE, (RATE, 2, BLOCK));
     let shared = Arc::new(SharedState::default());
     let fed = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
@@ -173,16 +186,7 @@ fn export_writes_what_the_meter_measured() {
             _ => continue,
         }
     }
-    for section in [
-        "verdict",
-        "loudness",
-        "true-peak",
-        "spectrum",
-        "correlation",
-        "events",
-        "platforms",
-        "format",
-    ] {
+    for section in preflight_cli::html::SECTIONS {
         assert!(
             html.contains(&format!("<section id=\"{section}\">")),
             "{section}"
@@ -194,33 +198,26 @@ fn export_writes_what_the_meter_measured() {
 
 #[test]
 fn an_export_from_a_stopped_host_says_what_it_holds() {
-    // The host ran the plug-in, then stopped calling it: no fresh totals come, so the export
-    // takes the latest ones and the report says so.
+    // The host played, stopped, and then stopped calling the plug-in: no fresh totals come, so
+    // the export takes those sent when the transport stopped, and the report says so.
     let audio = mix();
-    let mut meter = Meter::new(config()).expect("meter");
-    let slot = new_slot();
-    *slot.lock().expect("slot") = Some(meter.record(RECORD_QUEUE_LEN));
-    let (sender, _receiver) = snapshot_channel(4);
-    let mut engine = Engine::new(meter, sender, RATE, (RATE, 2, BLOCK));
+    let (mut engine, slot) = recorded_engine();
     let shared = SharedState::default();
+    let playing = BlockContext {
+        playing: true,
+        ..BlockContext::default()
+    };
     for start in (0..2 * RATE as usize).step_by(BLOCK) {
         let input = [
             &audio[0][start..start + BLOCK],
             &audio[1][start..start + BLOCK],
         ];
-        engine.run_block(&input, BLOCK, BlockContext::default(), &shared);
-        slot.lock()
-            .expect("slot")
-            .as_mut()
-            .expect("recorder")
-            .drain();
+        engine.run_block(&input, BLOCK, playing, &shared);
     }
+    let empty: [&[f32]; 2] = [&[], &[]];
+    engine.run_block(&empty, 0, BlockContext::default(), &shared);
     let dir = tempfile::tempdir().expect("tempdir");
-    let target = ExportTarget {
-        profile: Profile::Mix,
-        platform: &PLATFORMS[0],
-    };
-    let files = export_session(&slot, &shared, dir.path(), target, SystemTime::now())
+    let files = export_session(&slot, &shared, dir.path(), mix_target(), SystemTime::now())
         .expect("the latest totals are exported");
     let html = fs::read_to_string(&files[0]).expect("html");
     assert!(
@@ -231,22 +228,16 @@ fn an_export_from_a_stopped_host_says_what_it_holds() {
 
 #[test]
 fn export_without_audio_says_so_and_writes_nothing() {
-    let mut meter = Meter::new(config()).expect("meter");
-    let slot = new_slot();
-    *slot.lock().expect("slot") = Some(meter.record(RECORD_QUEUE_LEN));
+    let (engine, slot) = recorded_engine();
     let shared = SharedState::default();
     let dir = tempfile::tempdir().expect("tempdir");
-    let target = ExportTarget {
-        profile: Profile::Mix,
-        platform: &PLATFORMS[0],
-    };
     // No audio thread runs: after the wait the latest totals are none.
-    let err = export_session(&slot, &shared, dir.path(), target, SystemTime::now())
+    let err = export_session(&slot, &shared, dir.path(), mix_target(), SystemTime::now())
         .expect_err("nothing measured");
     assert_eq!(
         err.to_string(),
         "nothing to export yet: play some audio first"
     );
     assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 0);
-    drop(meter);
+    drop(engine);
 }
