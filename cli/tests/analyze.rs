@@ -768,8 +768,9 @@ fn measuring_in_parts_on_several_threads_matches_a_single_pass() {
     };
     let single = analyse(1);
     let single_json = serde_json::to_value(&single.report).unwrap_or_else(|e| panic!("{e}"));
-    // Only the negative full-scale samples reach 1.0 in 24-bit: two per clip.
-    assert_eq!(single.report.clipped_samples, 6, "{:?}", single.report);
+    // Both rails clip: the positive full-scale code (0x7FFFFF, one code short of 1.0) as well
+    // as the negative one, so all six samples of each clip.
+    assert_eq!(single.report.clipped_samples, 18, "{:?}", single.report);
     for threads in [2, 3] {
         let split = analyse(threads);
         let mut split_json = serde_json::to_value(&split.report).unwrap_or_else(|e| panic!("{e}"));

@@ -9,9 +9,14 @@ use crate::spectrum::BAND_COUNT;
 /// Audio needed before the loudness range means anything (EBU Tech 3342) (s): the meter marks
 /// the range settled after it, and the rules wait for it.
 pub const LRA_MIN_S: f64 = 60.0;
-/// Full scale: samples at or above it, or a true peak above it, are clipping (dBFS / dBTP). The
-/// meter counts against it; the rules report it.
+/// Full scale: a true peak above it is clipping (dBTP), as are samples at it (from
+/// [`FULL_SCALE_SAMPLE`]). The meter counts against it; the rules report it.
 pub const CLIP_DBFS: f64 = 0.0;
+/// The sample value from which a sample counts as at full scale: the positive rail of 16-bit
+/// PCM (32767 / 32768, -0.0003 dBFS). Integer PCM's positive rail stops one code short of 1.0
+/// (0x7FFF is 0.999969 in 16-bit, 0x7FFFFF is 0.99999988 in 24-bit), so with a plain `>= 1.0`
+/// a clipped 16- or 24-bit file would count only its negative rail.
+pub const FULL_SCALE_SAMPLE: f32 = 32767.0 / 32768.0;
 
 /// Bins of the per-window peak histogram: 0.1 dB from -30 to +6 dBTP.
 pub const PEAK_BINS: usize = 360;

@@ -156,7 +156,7 @@ fn clipping_is_not_ready_and_the_finding_says_what_to_do() {
     h.get_by_label("✖ NOT READY");
     assert!(h.query_by_label("✔ READY").is_none());
     h.get_by_label_contains("2 to fix");
-    h.get_by_label_contains("✖ FAIL  Clipping — 12 samples at or above 0 dBFS");
+    h.get_by_label_contains("✖ FAIL  Clipping — 12 samples at full scale");
     h.get_by_label_contains("first at 31.50 s, last at 95.25 s");
     h.get_by_label_contains("clipping cannot be undone in mastering");
     h.get_by_label("✖ CLIP 12");
@@ -170,7 +170,7 @@ fn clipping_is_not_ready_and_the_finding_says_what_to_do() {
     h.get_by_label_contains("Clipping — 12 samples").click();
     h.run();
     h.get_by_label_contains(detail);
-    h.get_by_label_contains("threshold none at or above 0 dBFS / 0 dBTP");
+    h.get_by_label_contains("threshold none at full scale / above 0 dBTP");
 }
 
 #[test]

@@ -116,6 +116,8 @@ struct App {
     recorder: Option<RecorderSlot>,
     /// The last export's state, updated by its thread.
     export: Arc<Mutex<ExportStatus>>,
+    /// The export's thread, joined when the window closes (no plug-in code may outlive it).
+    export_job: Option<thread::JoinHandle<()>>,
 }
 
 impl App {
@@ -130,6 +132,7 @@ impl App {
             gui_context: None,
             recorder: None,
             export: Arc::default(),
+            export_job: None,
         }
     }
 
@@ -150,7 +153,7 @@ impl App {
 
     /// Writes the session's files into `folder` on a thread of its own (it waits for the audio
     /// thread's totals), and remembers the folder with the session.
-    fn export(&self, folder: &str) {
+    fn export(&mut self, folder: &str) {
         let Some(recorder) = self.recorder.clone() else {
             return;
         };
@@ -181,13 +184,18 @@ impl App {
                 Err(e) => ExportStatus::Failed(e.to_string()),
             };
         };
-        if thread::Builder::new()
+        if let Some(done) = self.export_job.take() {
+            let _ = done.join(); // finished: its status said so
+        }
+        match thread::Builder::new()
             .name("preflight-export".into())
             .spawn(job)
-            .is_err()
         {
-            *self.export.lock().unwrap_or_else(PoisonError::into_inner) =
-                ExportStatus::Failed("could not start the export".to_string());
+            Ok(handle) => self.export_job = Some(handle),
+            Err(_) => {
+                *self.export.lock().unwrap_or_else(PoisonError::into_inner) =
+                    ExportStatus::Failed("could not start the export".to_string())
+            }
         }
     }
 
@@ -234,6 +242,9 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         self.shared.editor_closed();
+        if let Some(job) = self.export_job.take() {
+            let _ = job.join();
+        }
     }
 }
 

@@ -11,8 +11,9 @@
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, PoisonError, Weak};
-use std::thread;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use preflight_cli::check::check;
@@ -22,7 +23,7 @@ use preflight_cli::report::FormatReport;
 use preflight_cli::Analysis;
 use preflight_dsp::platforms::Platform;
 use preflight_dsp::readiness::Profile;
-use preflight_dsp::{Recorder, Summary};
+use preflight_dsp::Summary;
 
 use crate::shared::{RecorderSlot, SharedState};
 
@@ -35,22 +36,49 @@ pub const RECORD_QUEUE_LEN: usize = 256;
 /// (a host that is not running the plug-in sends none).
 pub const TOTALS_WAIT: Duration = Duration::from_millis(1500);
 
-/// Starts the thread that drains `slot` every [`DRAIN_INTERVAL`]. It ends by itself once the
-/// slot is dropped (with the plug-in).
-pub fn spawn_recording_thread(slot: Weak<std::sync::Mutex<Option<Recorder>>>) -> bool {
-    thread::Builder::new()
-        .name("preflight-recording".into())
-        .spawn(move || {
-            while let Some(slot) = slot.upgrade() {
-                if let Some(recorder) = slot.lock().unwrap_or_else(PoisonError::into_inner).as_mut()
-                {
-                    recorder.drain();
+/// The thread that drains the recorder every [`DRAIN_INTERVAL`]. Dropping it stops and joins
+/// the thread, so no code of the plug-in runs after the plug-in is gone (a host may unload the
+/// library right after).
+#[derive(Debug)]
+pub struct RecordingThread {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl RecordingThread {
+    /// Starts draining `slot`; `None` if the system refuses a thread (the export then drains
+    /// the queue itself, and says what the full queue lost).
+    pub fn start(slot: &RecorderSlot) -> Option<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (slot, flag) = (Arc::clone(slot), Arc::clone(&stop));
+        let handle = thread::Builder::new()
+            .name("preflight-recording".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Acquire) {
+                    if let Some(recorder) =
+                        slot.lock().unwrap_or_else(PoisonError::into_inner).as_mut()
+                    {
+                        recorder.drain();
+                    }
+                    thread::park_timeout(DRAIN_INTERVAL);
                 }
-                drop(slot);
-                thread::sleep(DRAIN_INTERVAL);
-            }
+            })
+            .ok()?;
+        Some(Self {
+            stop,
+            handle: Some(handle),
         })
-        .is_ok()
+    }
+}
+
+impl Drop for RecordingThread {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(handle) = self.handle.take() {
+            handle.thread().unpark();
+            let _ = handle.join();
+        }
+    }
 }
 
 /// Why an export wrote nothing.
@@ -269,6 +297,16 @@ mod tests {
         // 2024-02-29 23:59:59 UTC, a leap day.
         assert_eq!(utc_stamp(t(1_709_251_199)), "2024-02-29_235959");
         assert_eq!(utc_stamp(t(1_796_083_200)), "2026-12-01_000000");
+    }
+
+    #[test]
+    fn the_recording_thread_is_gone_once_dropped() {
+        let slot = new_slot();
+        let thread = RecordingThread::start(&slot).expect("thread");
+        assert_eq!(Arc::strong_count(&slot), 2, "the thread holds the slot");
+        drop(thread);
+        // Joined: its clone of the slot has been dropped with it.
+        assert_eq!(Arc::strong_count(&slot), 1);
     }
 
     #[test]

@@ -42,8 +42,8 @@ pub struct Preflight {
     receiver: ReceiverSlot,
     /// The measured session's history and events, off the audio thread (see [`export`]).
     recorder: RecorderSlot,
-    /// Whether the thread that drains `recorder` runs.
-    recording_thread: bool,
+    /// The thread that drains `recorder`, joined when the plug-in is dropped.
+    recording_thread: Option<export::RecordingThread>,
     repaint: RepaintNotifier,
     engine: Option<Engine>,
     /// Transport state of the previous block, to see it start.
@@ -57,7 +57,7 @@ impl Default for Preflight {
             shared: Arc::new(SharedState::default()),
             receiver: Arc::new(Mutex::new(None)),
             recorder: export::new_slot(),
-            recording_thread: false,
+            recording_thread: None,
             repaint: RepaintNotifier::new(),
             engine: None,
             was_playing: false,
@@ -123,9 +123,8 @@ impl Plugin for Preflight {
                 *self.receiver.lock().unwrap_or_else(PoisonError::into_inner) = Some(receiver);
                 let recorder = meter.record(RECORD_QUEUE_LEN);
                 *self.recorder.lock().unwrap_or_else(PoisonError::into_inner) = Some(recorder);
-                if !self.recording_thread {
-                    self.recording_thread =
-                        export::spawn_recording_thread(Arc::downgrade(&self.recorder));
+                if self.recording_thread.is_none() {
+                    self.recording_thread = export::RecordingThread::start(&self.recorder);
                 }
                 self.engine = Some(Engine::new(meter, sender, rate_hz, config));
                 self.shared.set_not_measured(None);

@@ -82,9 +82,7 @@ fn export_writes_what_the_meter_measured() {
 
     // The plug-in's side: an engine on an "audio thread", its recorder in the slot.
     let (mut engine, slot) = recorded_engine();
-    assert!(preflight::export::spawn_recording_thread(Arc::downgrade(
-        &slot
-    )));
+    let recording = preflight::export::RecordingThread::start(&slot).expect("thread");
     let shared = Arc::new(SharedState::default());
     let fed = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
@@ -123,6 +121,7 @@ fn export_writes_what_the_meter_measured() {
     let again = export_session(&slot, &shared, &folder, target, now).expect("exported again");
     stop.store(true, Ordering::Release);
     audio_thread.join().expect("audio thread");
+    drop(recording); // stops and joins
 
     let names: Vec<_> = files
         .iter()

@@ -10,7 +10,9 @@
 use super::grid::{Frame, HopEnd, Span, Stage, SubBlockEnd, SHORT_TERM_SUBBLOCKS};
 use crate::gating::ABSOLUTE_GATE_LUFS;
 use crate::layout::MAX_CHANNELS;
-use crate::stats::{ReadinessStats, CLIP_DBFS, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
+use crate::stats::{
+    ReadinessStats, CLIP_DBFS, FULL_SCALE_SAMPLE, PEAK_BINS, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP,
+};
 use crate::true_peak::{TruePeak, MAX_TAPS};
 use crate::units::{amplitude_to_db, db_to_amplitude, lufs_to_power};
 
@@ -30,7 +32,9 @@ pub struct Peaks {
     true_peak: TruePeak,
     /// Over-counting ceiling as a sample value.
     ceiling: f32,
-    /// Full scale as a sample value ([`CLIP_DBFS`]): samples at or above it clip.
+    /// Samples at or above it are at full scale ([`FULL_SCALE_SAMPLE`]).
+    sample_clip_level: f32,
+    /// Full scale for the true peak ([`CLIP_DBFS`]): values above it clip.
     clip_level: f32,
     true_peak_max: [f32; MAX_CHANNELS],
     true_peak_since: [f32; MAX_CHANNELS],
@@ -65,6 +69,7 @@ impl Peaks {
             sample_rate_hz: sample_rate_hz as f64,
             true_peak: TruePeak::new(sample_rate_hz),
             ceiling: db_to_amplitude(ceiling_dbtp) as f32,
+            sample_clip_level: FULL_SCALE_SAMPLE,
             clip_level: db_to_amplitude(CLIP_DBFS) as f32,
             true_peak_max: [0.0; MAX_CHANNELS],
             true_peak_since: [0.0; MAX_CHANNELS],
@@ -108,11 +113,12 @@ impl Peaks {
         let start = start_frame as Frame;
         if live {
             self.sample_peak_max[c] = self.sample_peak_max[c].max(sample_peak);
-            if sample_peak >= clip {
+            let full = self.sample_clip_level;
+            if sample_peak >= full {
                 let chunk = &buf[HISTORY..HISTORY + n];
-                let count = chunk.iter().filter(|x| x.abs() >= clip).count() as u64;
-                let first = chunk.iter().position(|x| x.abs() >= clip);
-                let last = chunk.iter().rposition(|x| x.abs() >= clip);
+                let count = chunk.iter().filter(|x| x.abs() >= full).count() as u64;
+                let first = chunk.iter().position(|x| x.abs() >= full);
+                let last = chunk.iter().rposition(|x| x.abs() >= full);
                 if let (Some(f), Some(l)) = (first, last) {
                     let (f, l) = (start + f as Frame, start + l as Frame);
                     self.clipped += count;

@@ -444,3 +444,21 @@ fn a_recorder_follows_resets_and_counts_what_it_missed() {
     assert_eq!(recorder.missed_hops(), 0);
     assert_eq!(recorder.take_marked(1), Some(m.summary()));
 }
+
+/// A clipped 16- or 24-bit file: its positive rail is one code short of 1.0, and those samples
+/// clip as surely as the negative rail's.
+#[test]
+fn both_rails_of_integer_pcm_count_as_clipped() {
+    let rate = 48_000;
+    for bits in [16, 24] {
+        let top = ((1i64 << (bits - 1)) - 1) as f32 / (1i64 << (bits - 1)) as f32;
+        let mut x = sine(rate, 997.0, 0.5, rate as usize * 2);
+        x[10_000..10_030].fill(top);
+        x[20_000..20_050].fill(-1.0);
+        // Just below the 16-bit rail: a hot sample, not a clipped one.
+        x[30_000] = 0.9999;
+        let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Mono, 512)).expect("valid");
+        m.process(&[&x]);
+        assert_eq!(m.summary().readiness.clipped_samples, 80, "{bits}-bit");
+    }
+}

@@ -153,7 +153,7 @@ pub(super) fn clipping(s: &ReadinessStats) -> Finding {
         Some(count as f64),
         Some(CLIP_DBFS),
         format!(
-            "{} samples at or above {CLIP_DBFS:.0} dBFS and {} oversampled values above {CLIP_DBFS:.0} dBTP{when}",
+            "{} samples at full scale and {} oversampled values above {CLIP_DBFS:.0} dBTP{when}",
             s.clipped_samples, s.true_peak_overs_0db
         ),
         "clipping cannot be undone in mastering: lower the master fader or the offending tracks and bounce again",

@@ -94,10 +94,10 @@ fn clip_badges(ui: &mut Ui, view: &View) {
     ui.horizontal(|ui| {
         if s.clipped_samples > 0 {
             badge(ui, &format!("✖ CLIP {}", s.clipped_samples), theme::FAIL)
-                .on_hover_text("Samples at or above 0 dBFS since reset");
+                .on_hover_text("Samples at full scale since reset");
         } else {
             ui.label(RichText::new("✔ no clips").color(theme::TEXT_WEAK))
-                .on_hover_text("No sample at or above 0 dBFS since reset");
+                .on_hover_text("No sample at full scale since reset");
         }
         let overs = s.true_peak_overs;
         let color = if overs > 0 {

@@ -246,7 +246,7 @@ fn problem(ui: &mut Ui, finding: &Finding) {
     ui.add_space(3.0);
 }
 
-/// "✖ FAIL  Clipping — 12 samples at or above 0 dBFS ...", the severity in its colour.
+/// "✖ FAIL  Clipping — 12 samples at full scale ...", the severity in its colour.
 fn headline(ui: &Ui, finding: &Finding) -> LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let mut job = LayoutJob::default();
@@ -334,7 +334,7 @@ pub(crate) fn measured_vs_threshold(f: &Finding) -> String {
         Check::Headroom => (format_db(v, "dBTP"), format_db(t, "dBTP")),
         Check::Clipping => (
             format!("{} clipped samples or overs", count(v)),
-            "none at or above 0 dBFS / 0 dBTP".to_owned(),
+            "none at full scale / above 0 dBTP".to_owned(),
         ),
         Check::Limiting => (
             v.map_or_else(dash, |x| {
