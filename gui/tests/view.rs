@@ -518,15 +518,10 @@ fn events_show_the_hosts_timeline_when_it_was_given() {
     };
     let mut snapshot = snapshot_of(stats);
     let mut placed = clip_event(0, 62.4, 14).expect("event");
-    placed.event.host = preflight_dsp::HostTimeline {
-        seconds: Some(16.0),
-        beats: Some(32.0),
-        tempo_bpm: Some(120.0),
-        bar_start_beats: Some(32.0),
-        bar_number: Some(8),
-        time_signature: Some((4, 4)),
-    }
-    .at(1.25);
+    placed.event.host = Some(preflight_dsp::HostPosition {
+        seconds: Some(17.25),
+        bar_beat: Some((9, 3.5)),
+    });
     snapshot.recent_events[0] = Some(placed);
     snapshot.recent_events[1] = clip_event(1, 95.0, 10);
     let mut h = harness(model_with(snapshot));
