@@ -36,8 +36,8 @@ mod units;
 pub use handoff::{snapshot_channel, SnapshotReceiver, SnapshotSender};
 pub use layout::{ChannelLayout, MAX_CHANNELS};
 pub use meter::{
-    Meter, MeterConfig, MeterError, Recorder, SpectrumMode, Totals, EVENT_CAPACITY,
-    MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ,
+    Meter, MeterConfig, MeterError, Recorder, SpectrumMode, EVENT_CAPACITY, MAX_SAMPLE_RATE_HZ,
+    MIN_SAMPLE_RATE_HZ,
 };
 pub use snapshot::{
     Event, EventKind, HistoryRow, NumberedEvent, Snapshot, SpectrumBand, Summary, SCOPE_POINTS,

@@ -301,7 +301,7 @@ impl NiceEguiApp for App {
     }
 }
 
-/// "a.html, a.json and a-history.csv in /folder".
+/// "a.html, a.json, a-history.csv in /folder".
 fn describe_files(folder: &std::path::Path, files: &[PathBuf]) -> String {
     let names: Vec<String> = files
         .iter()

@@ -47,7 +47,8 @@ use history::History;
 use loudness::Loudness;
 use peaks::{Peaks, HISTORY};
 use record::RecordSender;
-pub use record::{Recorder, Totals};
+pub use record::Recorder;
+use record::Totals;
 use scope::Goniometer;
 use stereo::Stereo;
 use weighting::Weighting;
@@ -550,7 +551,7 @@ impl Meter {
     }
 
     /// Everything the summary reads besides the history and the events. Real-time safe.
-    pub fn totals(&self) -> Totals {
+    fn totals(&self) -> Totals {
         let readiness = self.stats();
         let channels = self.channels;
         let db = |v: &[f32; MAX_CHANNELS]| {

@@ -1,15 +1,16 @@
 //! A running measurement's record, kept off the audio thread: the plug-in's history and events,
 //! so the measured session can be exported while the audio goes on.
 //!
-//! The meter sends a [`Record`] at the end of every 100 ms hop (the hop's figures, as its own
+//! The meter sends a record at the end of every 100 ms hop (the hop's figures, as its own
 //! history and events stages receive them) and, when asked, its [`Totals`] (everything else the
-//! summary reads), through a wait-free queue ([`Meter::record`]). On the other side a
+//! summary reads), through two wait-free queues ([`Meter::record`]). On the other side a
 //! [`Recorder`] feeds the hops into history and events stages of its own and builds the same
 //! [`Summary`] as [`Meter::summary`] would: the same stages, the same assembly, so a recorded
 //! session and the meter agree exactly.
 //!
-//! The audio thread never waits: when the queue is full a record is dropped and counted, and the
-//! recorder reports the hops it missed (from the hops' numbers), so a gap is never silent.
+//! The audio thread never waits: when a queue is full a record is dropped and counted, and the
+//! recorder reports the hops it missed (those the meter had ended but it never received), so a
+//! gap is never silent.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -23,9 +24,9 @@ use crate::snapshot::Summary;
 use crate::stats::ReadinessStats;
 
 /// Everything the summary reads besides the history and the events, at one moment. Real-time
-/// safe to build ([`Meter::totals`]).
+/// safe to build (`Meter::totals`).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Totals {
+pub(crate) struct Totals {
     pub(super) sample_rate_hz: u32,
     /// Sub-blocks closed (the grid's count, paused time included).
     pub(super) closed: u64,
@@ -108,7 +109,6 @@ pub struct Recorder {
     hops: rtrb::Consumer<HopRecord>,
     totals_queue: rtrb::Consumer<TotalsRecord>,
     dropped: Arc<AtomicU64>,
-    sample_rate_hz: u32,
     generation: u64,
     history: History,
     events: Events,
@@ -138,7 +138,6 @@ impl Meter {
             hops: hops_out,
             totals_queue: totals_out,
             dropped,
-            sample_rate_hz: self.config.sample_rate_hz,
             generation: self.generation,
             history: History::new(),
             events: Events::new(self.config.sample_rate_hz),
@@ -260,10 +259,5 @@ impl Recorder {
     /// hops and totals.
     pub fn dropped_records(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
-    }
-
-    /// Sample rate of the meter it records.
-    pub fn sample_rate_hz(&self) -> u32 {
-        self.sample_rate_hz
     }
 }
