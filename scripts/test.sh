@@ -35,6 +35,9 @@ install_missing --no-install-recommends -- ardour
 # Qtractor 0.9, the CLAP host of the real-host tests, on JACK's dummy driver; xdotool and
 # xwininfo drive its windows under Xvfb.
 install_missing --no-install-recommends -- qtractor jackd2 xdotool x11-utils
+# ffmpeg encodes the lossy test files (MP3, AAC, Vorbis, ALAC) and applies the validation
+# corpus's defects.
+install_missing --no-install-recommends -- ffmpeg
 # Headless Chromium renders the HTML report and takes its screenshot; tidy checks its HTML.
 install_missing --no-install-recommends -- chromium tidy
 

@@ -150,8 +150,7 @@ pub fn analyze_file(
         codec: info.format.codec.clone(),
         bits_per_sample: info.format.bits_per_sample,
         float: info.format.float,
-        // Every codec this tool decodes (PCM, FLAC) is lossless.
-        lossy: false,
+        lossy: info.format.lossy,
     };
     Ok(Analysis::new(
         display_name,

@@ -39,6 +39,9 @@ pub(crate) struct Declared {
     pub channels: Option<u16>,
     /// A FLAC file whose metadata ends where the file ends: no audio frames at all.
     pub flac_without_frames: bool,
+    /// The file starts like no format this tool reads. symphonia's MP3 reader would otherwise
+    /// scan any bytes for a frame sync and may find one in noise.
+    pub unrecognised: bool,
 }
 
 /// The `data` chunk of a RIFF/WAVE file and the frame size that `fmt ` declares.
@@ -62,6 +65,7 @@ impl Declared {
             wave_data: None,
             channels: None,
             flac_without_frames: false,
+            unrecognised: false,
         }
     }
 
@@ -90,8 +94,18 @@ fn sniff_inner<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decl
         (b"RIFF", b"WAVE") => sniff_wave(source, file_len),
         (b"FORM", b"AIFF") | (b"FORM", b"AIFC") => sniff_aiff(source, file_len),
         _ if &head[0..4] == b"fLaC" => sniff_flac(source, file_len),
-        _ => Ok(Declared::unknown()),
+        _ => Ok(Declared {
+            unrecognised: !compressed_signature(&head),
+            ..Declared::unknown()
+        }),
     }
+}
+
+/// Whether a file's first 12 bytes start an MP3 (an ID3v2 tag or an MPEG audio frame sync), ADTS
+/// AAC (the same sync), Ogg or MP4/M4A (an `ftyp` box) file.
+fn compressed_signature(head: &[u8; 12]) -> bool {
+    let frame_sync = head[0] == 0xFF && head[1] & 0xE0 == 0xE0;
+    frame_sync || &head[0..3] == b"ID3" || &head[0..4] == b"OggS" || &head[4..8] == b"ftyp"
 }
 
 /// Walks the chunks after the 12-byte form header until `stop` returns `Some`.
@@ -189,6 +203,7 @@ fn sniff_wave<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
             wave_data,
             channels,
             flac_without_frames: false,
+            unrecognised: false,
         });
     }
     let align = u64::from(align);
@@ -200,6 +215,7 @@ fn sniff_wave<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
         wave_data,
         channels,
         flac_without_frames: false,
+        unrecognised: false,
     })
 }
 
@@ -240,6 +256,7 @@ fn sniff_aiff<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
             wave_data: None,
             channels: Some(channels),
             flac_without_frames: false,
+            unrecognised: false,
         });
     }
     let bytes_present = file_len.saturating_sub(data_start).min(u64::from(data_len));
@@ -250,6 +267,7 @@ fn sniff_aiff<R: Read + Seek>(source: &mut R, file_len: u64) -> io::Result<Decla
         wave_data: None,
         channels: Some(channels),
         flac_without_frames: false,
+        unrecognised: false,
     })
 }
 
@@ -316,9 +334,31 @@ mod tests {
     }
 
     #[test]
-    fn garbage_is_unknown() {
+    fn garbage_is_unknown_and_unrecognised() {
         let bytes = b"hello, this is not audio at all".to_vec();
         let d = sniff(&mut Cursor::new(&bytes), bytes.len() as u64);
-        assert_eq!(d, Declared::unknown());
+        assert_eq!(
+            d,
+            Declared {
+                unrecognised: true,
+                ..Declared::unknown()
+            }
+        );
+    }
+
+    #[test]
+    fn compressed_files_are_not_unrecognised() {
+        let mut mp4 = b"\0\0\0\x20ftypM4A ".to_vec();
+        mp4.resize(64, 0);
+        for head in [
+            b"ID3\x04\0\0\0\0\0\0\0\0\0\0".to_vec(),
+            b"\xFF\xFB\x90\x64\0\0\0\0\0\0\0\0\0\0".to_vec(),
+            b"OggS\0\x02\0\0\0\0\0\0\0\0".to_vec(),
+            mp4,
+        ] {
+            let d = sniff(&mut Cursor::new(&head), head.len() as u64);
+            assert!(!d.unrecognised, "{head:?}");
+            assert_eq!(d.container, Container::Other);
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Streaming file decoding: WAV (PCM 8/16/24/32-bit, float 32/64, WAVE_FORMAT_EXTENSIBLE),
-//! AIFF/AIFC and FLAC, one block at a time, as interleaved `f32`.
+//! AIFF/AIFC, FLAC, ALAC, and the lossy MP3, AAC (MP4/M4A) and Ogg Vorbis, one block at a time,
+//! as interleaved `f32`.
 //!
 //! symphonia reads every header and decides what a file is. When it finds plain little-endian
 //! PCM or float in a WAV file (16/24/32-bit integer, 32/64-bit float: nearly every bounce), the
@@ -13,18 +14,20 @@
 //! Float samples are passed through unclamped, so overs above full scale in float files are seen
 //! by the meter.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Seek, SeekFrom};
 use std::path::Path;
 
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{
-    CodecParameters, CodecType, Decoder, DecoderOptions, CODEC_TYPE_FLAC, CODEC_TYPE_NULL,
+    CodecParameters, CodecType, Decoder, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_FLAC,
+    CODEC_TYPE_MP1, CODEC_TYPE_MP2, CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS,
     CODEC_TYPE_PCM_F32BE, CODEC_TYPE_PCM_F32LE, CODEC_TYPE_PCM_F64BE, CODEC_TYPE_PCM_F64LE,
-    CODEC_TYPE_PCM_S16LE, CODEC_TYPE_PCM_S24LE, CODEC_TYPE_PCM_S32LE,
+    CODEC_TYPE_PCM_S16LE, CODEC_TYPE_PCM_S24LE, CODEC_TYPE_PCM_S32LE, CODEC_TYPE_VORBIS,
 };
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::formats::{FormatOptions, FormatReader, Packet};
 use symphonia::core::io::{MediaSourceStream, ReadBytes};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
@@ -72,6 +75,9 @@ pub struct SampleFormat {
     pub bits_per_sample: Option<u32>,
     /// Whether samples are IEEE floating point.
     pub float: bool,
+    /// Whether the codec is lossy (MP3, AAC, Vorbis, Opus): the samples are a decoder's
+    /// reconstruction, and `bits_per_sample` is `None`.
+    pub lossy: bool,
 }
 
 /// What the stream is, from its header.
@@ -156,6 +162,8 @@ struct GeneralDecoder {
     format: Box<dyn FormatReader>,
     decoder: Box<dyn Decoder>,
     track_id: u32,
+    /// Packets read before decoding started (see [`first_decoded_channels`]).
+    pending: VecDeque<Packet>,
     buffer: Option<SampleBuffer<f32>>,
     /// Stop after this many frames. For AIFF this is the `COMM` chunk's count: symphonia 0.5's
     /// AIFF reader counts the 8-byte offset/blockSize prefix of `SSND` as sample data, so without
@@ -206,6 +214,9 @@ impl AudioStream {
         if declared.flac_without_frames {
             return Err(DecodeError::NoAudio);
         }
+        if declared.unrecognised {
+            return Err(DecodeError::NotAudio);
+        }
         file.seek(SeekFrom::Start(0)).map_err(DecodeError::Io)?;
         // A second handle for the direct reader (it seeks to the samples itself).
         let direct_file = match (reader, declared.container) {
@@ -223,11 +234,16 @@ impl AudioStream {
             .format(
                 &hint,
                 stream,
-                &FormatOptions::default(),
+                // Encoder delay and padding trimmed where the container says (MP3's LAME
+                // header, MP4's edit list), so a lossy file measures the audio that was encoded.
+                &FormatOptions {
+                    enable_gapless: true,
+                    ..Default::default()
+                },
                 &MetadataOptions::default(),
             )
             .map_err(DecodeError::from_open)?;
-        let format = probed.format;
+        let mut format = probed.format;
 
         let track = format
             .tracks()
@@ -241,16 +257,36 @@ impl AudioStream {
             .sample_rate
             .filter(|&r| r > 0)
             .ok_or(DecodeError::MissingParameter("sample rate"))?;
-        let channels = params
+        let make_decoder = || {
+            symphonia::default::get_codecs()
+                .make(&params, &DecoderOptions::default())
+                .map_err(DecodeError::from_stream)
+        };
+        let mut decoder = make_decoder()?;
+        let header_channels = params
             .channels
             .map(|c| c.count())
             .or_else(|| params.channel_layout.map(|l| l.into_channels().count()))
-            .filter(|&n| n > 0)
-            .ok_or(DecodeError::MissingParameter("channel count"))?;
-
-        let decoder = symphonia::default::get_codecs()
-            .make(&params, &DecoderOptions::default())
-            .map_err(DecodeError::from_stream)?;
+            .filter(|&n| n > 0);
+        // MP4's AAC and ALAC tracks may leave the count to the codec's own configuration: then
+        // the first packet that decodes says it, and a fresh decoder starts again from there.
+        let mut pending = VecDeque::new();
+        let channels = match header_channels {
+            Some(n) => n,
+            None => {
+                let n =
+                    first_decoded_channels(&mut *format, &mut *decoder, track_id, &mut pending)?
+                        .ok_or(DecodeError::MissingParameter("channel count"))?;
+                if n > preflight_dsp::MAX_CHANNELS {
+                    return Err(DecodeError::TooManyChannels {
+                        got: n,
+                        max: preflight_dsp::MAX_CHANNELS,
+                    });
+                }
+                decoder = make_decoder()?;
+                n
+            }
+        };
 
         let float = is_float(params.codec);
         let bits_per_sample = params.bits_per_sample.or(match params.codec {
@@ -262,6 +298,7 @@ impl AudioStream {
             codec: codec_name(params.codec),
             bits_per_sample,
             float,
+            lossy: is_lossy(params.codec),
         };
 
         let declared_frames = match declared.container {
@@ -298,6 +335,7 @@ impl AudioStream {
                 format,
                 decoder,
                 track_id,
+                pending,
                 buffer: None,
                 frame_limit,
                 finished: false,
@@ -462,7 +500,11 @@ impl GeneralDecoder {
                 self.finished = true;
                 break;
             }
-            let packet = match self.format.next_packet() {
+            let packet = match self
+                .pending
+                .pop_front()
+                .map_or_else(|| self.format.next_packet(), Ok)
+            {
                 Ok(packet) => packet,
                 Err(SymphoniaError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
                     self.finished = true;
@@ -525,10 +567,55 @@ impl GeneralDecoder {
     }
 }
 
+/// Reads packets of `track_id` into `pending` until one decodes to audio, and returns its
+/// channel count; `None` if the stream ends first.
+fn first_decoded_channels(
+    format: &mut dyn FormatReader,
+    decoder: &mut dyn Decoder,
+    track_id: u32,
+    pending: &mut VecDeque<Packet>,
+) -> Result<Option<usize>, DecodeError> {
+    const MAX_PROBED_PACKETS: usize = 64;
+    while pending.len() < MAX_PROBED_PACKETS {
+        let packet = match format.next_packet() {
+            Ok(packet) => packet,
+            Err(SymphoniaError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                return Ok(None)
+            }
+            Err(e) => return Err(DecodeError::from_stream(e)),
+        };
+        if packet.track_id() != track_id {
+            continue;
+        }
+        let channels = match decoder.decode(&packet) {
+            Ok(decoded) if decoded.frames() > 0 => Some(decoded.spec().channels.count()),
+            Ok(_) | Err(SymphoniaError::DecodeError(_)) => None,
+            Err(e) => return Err(DecodeError::from_stream(e)),
+        };
+        pending.push_back(packet);
+        if channels.is_some() {
+            return Ok(channels);
+        }
+    }
+    Ok(None)
+}
+
 fn is_float(codec: CodecType) -> bool {
     matches!(
         codec,
         CODEC_TYPE_PCM_F32LE | CODEC_TYPE_PCM_F32BE | CODEC_TYPE_PCM_F64LE | CODEC_TYPE_PCM_F64BE
+    )
+}
+
+fn is_lossy(codec: CodecType) -> bool {
+    matches!(
+        codec,
+        CODEC_TYPE_MP1
+            | CODEC_TYPE_MP2
+            | CODEC_TYPE_MP3
+            | CODEC_TYPE_AAC
+            | CODEC_TYPE_VORBIS
+            | CODEC_TYPE_OPUS
     )
 }
 

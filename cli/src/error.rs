@@ -17,7 +17,7 @@ pub enum DecodeError {
     #[error("empty file (0 bytes)")]
     Empty,
     /// No known container signature was found.
-    #[error("not a recognised audio file (supported: WAV, AIFF/AIFC, FLAC)")]
+    #[error("not a recognised audio file (supported: WAV, AIFF/AIFC, FLAC, ALAC, MP3, AAC/M4A, Ogg Vorbis)")]
     NotAudio,
     /// The file ends inside its header.
     #[error("file ends inside the header (truncated or not an audio file)")]

@@ -25,8 +25,8 @@ const EXIT_FILE_ERROR: u8 = 2;
         Measures integrated, momentary and short-term loudness (ITU-R BS.1770-4 / EBU R128), \
         loudness range (EBU Tech 3342), true peak (BS.1770-4 Annex 2), sample peaks, clipping, \
         stereo correlation, balance, DC offset and the long-term spectrum.\n\n\
-        Reads WAV (PCM 8/16/24/32-bit, 32/64-bit float, WAVE_FORMAT_EXTENSIBLE), AIFF/AIFC and \
-        FLAC, streaming: memory use does not depend on file length. Input files are only read."
+        Reads WAV (PCM 8/16/24/32-bit, 32/64-bit float, WAVE_FORMAT_EXTENSIBLE), AIFF/AIFC, \
+        FLAC, ALAC, and the lossy MP3, AAC (M4A) and Ogg Vorbis, streaming: memory use does not depend on file length. Input files are only read."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -89,7 +89,7 @@ Exit status:
   1  at least one file is not ready or has too little audio to judge
   2  at least one file could not be analysed (or the command line was invalid)")]
 struct CheckArgs {
-    /// Audio files to judge (WAV, AIFF/AIFC, FLAC)
+    /// Audio files to judge (WAV, AIFF/AIFC, FLAC, ALAC, MP3, AAC/M4A, Ogg Vorbis)
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 
@@ -156,7 +156,7 @@ Exit status:
   0  every file was analysed
   2  at least one file could not be analysed (or the command line was invalid)")]
 struct AnalyzeArgs {
-    /// Audio files to measure (WAV, AIFF/AIFC, FLAC)
+    /// Audio files to measure (WAV, AIFF/AIFC, FLAC, ALAC, MP3, AAC/M4A, Ogg Vorbis)
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 

@@ -30,6 +30,9 @@ pub struct FormatReport {
     pub bits_per_sample: Option<u32>,
     /// Whether samples are IEEE floating point.
     pub float: bool,
+    /// Whether the codec is lossy (MP3, AAC, Vorbis, Opus).
+    #[serde(default)]
+    pub lossy: bool,
 }
 
 impl From<&SampleFormat> for FormatReport {
@@ -38,6 +41,7 @@ impl From<&SampleFormat> for FormatReport {
             codec: f.codec.clone(),
             bits_per_sample: f.bits_per_sample,
             float: f.float,
+            lossy: f.lossy,
         }
     }
 }
@@ -457,6 +461,7 @@ mod tests {
                 codec: "pcm_s24le".into(),
                 bits_per_sample: Some(24),
                 float: false,
+                lossy: false,
             },
             integrated_lufs: Some(-14.23),
             loudness_range_lu: Some(6.1),

@@ -178,7 +178,7 @@ fn json_keys_are_exactly_the_documented_ones_and_values_are_numbers_or_null() {
         .unwrap_or_else(|| panic!("format: {}", v["format"]));
     let mut format_keys: Vec<&str> = format.keys().map(String::as_str).collect();
     format_keys.sort_unstable();
-    assert_eq!(format_keys, ["bits_per_sample", "codec", "float"]);
+    assert_eq!(format_keys, ["bits_per_sample", "codec", "float", "lossy"]);
 
     let bands = v["spectrum_bands"]
         .as_array()

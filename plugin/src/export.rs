@@ -191,6 +191,7 @@ fn export_with_wait(
         codec: "host".to_string(),
         bits_per_sample: Some(32),
         float: true,
+        lossy: false,
     };
     let analysis = Analysis::new(&name, format, None, summary, notes);
     let (report, json) = check(&analysis, target.profile, target.platform);

@@ -148,6 +148,7 @@ fn export_writes_what_the_meter_measured() {
         codec: "host".to_string(),
         bits_per_sample: Some(32),
         float: true,
+        lossy: false,
     };
     let name = "Preflight session 2026-12-01 000000 UTC";
     let analysis = Analysis::new(name, format, None, direct.summary(), Vec::new());
