@@ -45,11 +45,12 @@ PACKAGES_SHORT = ["lmms", "extremetuxracer-data", "frozen-bubble-data", "ffmpeg"
 PACKAGES_FULL = PACKAGES_SHORT + ["wesnoth-1.16-music"]
 
 LMMS_PROJECTS = Path("/usr/share/lmms/projects")
-MASTER_DIRS = [
-    Path("/usr/share/games/wesnoth/1.16/data/core/music"),
-    Path("/usr/share/games/etr/music"),
-    Path("/usr/share/games/frozen-bubble/snd"),
-]
+# Where each soundtrack lies, and the prefix its decoded tracks get.
+MASTER_DIRS = {
+    "wesnoth": Path("/usr/share/games/wesnoth/1.16/data/core/music"),
+    "etr": Path("/usr/share/games/etr/music"),
+    "frozen-bubble": Path("/usr/share/games/frozen-bubble/snd"),
+}
 # The short form: productions and masters that render or decode quickly, chosen once.
 SHORT_PRODUCTIONS = [
     "shorties/DirtyLove.mmpz",
@@ -97,24 +98,26 @@ DEFECTS = [
         ("dc_offset",),
         filters="dcshift=shift=0.01",
     ),
+    # Driven N dB: the loudest peak meets the -1 dBFS ceiling N dB over it (the clean
+    # production peaks at -5 dBTP, so the gain before the limiter is N + 4 dB).
     Defect(
         "limiter6",
-        "brickwall limiter driven 6 dB into a -1 dBFS ceiling (alimiter, 5 ms attack)",
+        "brickwall limiter at -1 dBFS driven 6 dB (alimiter, 5 ms attack, 50 ms release)",
         ("limiting", "dynamics"),
-        filters="volume=6dB,alimiter=limit=0.891:level=disabled",
+        filters="volume=10dB,alimiter=limit=0.891:level=disabled",
     ),
     Defect(
         "limiter9",
-        "brickwall limiter driven 9 dB into a -1 dBFS ceiling (alimiter, 5 ms attack)",
+        "brickwall limiter at -1 dBFS driven 9 dB (alimiter, 5 ms attack, 50 ms release)",
         ("limiting", "dynamics"),
-        filters="volume=9dB,alimiter=limit=0.891:level=disabled",
+        filters="volume=13dB,alimiter=limit=0.891:level=disabled",
     ),
     Defect(
         "squashed",
-        "bus compressor 20:1, 1 ms attack, 100 ms release, threshold 15 dB below the peak, "
-        "make-up back to -5 dBTP (acompressor)",
+        "bus compressor 20:1, peak-sensing, 1 ms attack, 100 ms release, threshold 15 dB under "
+        "the peak, make-up back to -5 dBTP (acompressor)",
         ("limiting", "dynamics"),
-        filters="acompressor=threshold=-20dB:ratio=20:attack=1:release=100",
+        filters="acompressor=threshold=-20dB:ratio=20:attack=1:release=100:detection=peak",
         renormalise=True,
     ),
     Defect(
@@ -174,10 +177,11 @@ def analyze(path: Path) -> dict:
     return json.loads(run([str(PREFLIGHT), "analyze", "--json", str(path)]).stdout)
 
 
-def check(path: Path, profile: str) -> dict:
+def check(path: Path, profile: str, target: Path | None = None) -> dict:
     # Exit 1 (not ready) is an answer, not an error.
+    extra = ["--target", str(target)] if target else []
     p = subprocess.run(
-        [str(PREFLIGHT), "check", "--json", "--profile", profile, str(path)],
+        [str(PREFLIGHT), "check", "--json", "--profile", profile, *extra, str(path)],
         capture_output=True,
         text=True,
     )
@@ -195,13 +199,13 @@ def productions(short: bool) -> list[Path]:
     return found
 
 
-def masters(short: bool) -> list[Path]:
+def masters(short: bool) -> list[tuple[str, Path]]:
     found = []
-    for d in MASTER_DIRS:
+    for label, d in MASTER_DIRS.items():
         if d.is_dir():
-            found += sorted(d.rglob("*.ogg"))
+            found += [(label, p) for p in sorted(d.glob("*.ogg"))]
     if short:
-        found = [p for p in found if p.name in SHORT_MASTERS]
+        found = [(label, p) for label, p in found if p.name in SHORT_MASTERS]
     return found
 
 
@@ -238,8 +242,8 @@ def render_production(project: Path, work: Path) -> Path | None:
     return clean
 
 
-def decode_master(ogg: Path, work: Path) -> Path | None:
-    dst = work / "masters" / f"{ogg.parent.name}-{ogg.stem}.wav"
+def decode_master(label: str, ogg: Path, work: Path) -> Path | None:
+    dst = work / "masters" / f"{label}-{ogg.stem}.wav"
     if dst.exists():
         return dst
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -268,14 +272,27 @@ def make_defect(clean: Path, defect: Defect, out: Path) -> None:
     tmp.unlink()
 
 
-def flagged(report: dict, checks: tuple[str, ...]) -> bool:
-    return any(
-        f["id"] in checks and f["severity"] in ("warn", "fail") for f in report["findings"]
-    )
+# The checks that read a tonal target. Their figures are cross-validated: each track is judged
+# against a target built (with `preflight target build`) from the other folds' clean tracks,
+# never from itself, so the rates say how the targets do on music they were not built from.
+SPECTRAL = ("low_end", "sub_bass", "harshness", "top_end")
+FOLDS = 5
+
+
+def flagged(entry: dict, checks: tuple[str, ...]) -> bool:
+    """Whether any of `checks` warns or fails; spectral checks are read from the
+    cross-validated report."""
+    for c in checks:
+        report = entry["cv"] if c in SPECTRAL else entry["builtin"]
+        if any(f["id"] == c and f["severity"] in ("warn", "fail") for f in report["findings"]):
+            return True
+    return False
 
 
 @dataclass
 class Results:
+    # name -> {"builtin": report against the built-in general target, "cv": report against
+    # the out-of-fold target}
     clean: dict[str, dict] = field(default_factory=dict)
     masters: dict[str, dict] = field(default_factory=dict)
     defects: dict[str, dict[str, dict]] = field(default_factory=dict)
@@ -292,7 +309,11 @@ def table(results: Results) -> str:
         k = sum(flagged(r, d.expect) for r in reports.values())
         lines.append(f"| {d.id}: {d.description} | {' or '.join(d.expect)} | {pct(k, len(reports))} |")
     checks = sorted(
-        {f["id"] for r in [*results.clean.values(), *results.masters.values()] for f in r["findings"]}
+        {
+            f["id"]
+            for e in [*results.clean.values(), *results.masters.values()]
+            for f in e["builtin"]["findings"]
+        }
     )
     lines += [
         "",
@@ -302,10 +323,11 @@ def table(results: Results) -> str:
     for c in checks:
         k1 = sum(flagged(r, (c,)) for r in results.clean.values())
         k2 = sum(flagged(r, (c,)) for r in results.masters.values())
-        lines.append(f"| {c} | {pct(k1, len(results.clean))} | {pct(k2, len(results.masters))} |")
+        name = f"{c} (cross-validated)" if c in SPECTRAL else c
+        lines.append(f"| {name} | {pct(k1, len(results.clean))} | {pct(k2, len(results.masters))} |")
     lines += ["", "| set | ready | not ready | insufficient |", "|---|---|---|---|"]
     for name, group in (("clean productions (mix)", results.clean), ("masters (master)", results.masters)):
-        v = [r["verdict"] for r in group.values()]
+        v = [e["builtin"]["verdict"] for e in group.values()]
         lines.append(
             f"| {name} | {pct(v.count('ready'), len(v))} | {pct(v.count('not_ready'), len(v))} "
             f"| {pct(v.count('insufficient'), len(v))} |"
@@ -319,7 +341,11 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=ROOT / "target" / "validation")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--json", type=Path, help="write every figure and finding here")
+    ap.add_argument("--preflight", type=Path, help="the preflight binary (default: the release build)")
     args = ap.parse_args()
+    global PREFLIGHT
+    if args.preflight:
+        PREFLIGHT = args.preflight.resolve()
 
     install(PACKAGES_SHORT if args.short else PACKAGES_FULL)
     for tool in ("ffmpeg", "lmms"):
@@ -334,14 +360,35 @@ def main() -> int:
         print("== rendering the productions (LMMS)", flush=True)
         clean = [p for p in pool.map(lambda p: render_production(p, work), productions(args.short)) if p]
         print("== decoding the masters", flush=True)
-        mastered = [p for p in pool.map(lambda p: decode_master(p, work), masters(args.short)) if p]
+        mastered = [p for p in pool.map(lambda m: decode_master(*m, work), masters(args.short)) if p]
         print(f"   {len(clean)} productions, {len(mastered)} masters", flush=True)
 
+        print(f"== building {FOLDS} out-of-fold targets", flush=True)
+        everything = sorted(clean + mastered, key=lambda p: p.stem)
+        fold = {p.stem: i % FOLDS for i, p in enumerate(everything)}
+        fold_dir = work / "folds"
+        fold_dir.mkdir(exist_ok=True)
+
+        def build_fold(k: int) -> Path:
+            out = fold_dir / f"fold{k}.json"
+            train = [str(p) for p in everything if fold[p.stem] != k]
+            run([str(PREFLIGHT), "target", "build", "--name", f"out-of-fold {k}", "-o", str(out), *train])
+            return out
+
+        fold_targets = list(pool.map(build_fold, range(FOLDS)))
+
+        def judge_clean(job: tuple[Path, str]) -> dict:
+            path, profile = job
+            return {
+                "builtin": check(path, profile),
+                "cv": check(path, profile, fold_targets[fold[path.stem]]),
+            }
+
         results = Results()
-        for path, report in zip(clean, pool.map(lambda p: check(p, "mix"), clean)):
-            results.clean[path.stem] = report
-        for path, report in zip(mastered, pool.map(lambda p: check(p, "master"), mastered)):
-            results.masters[path.stem] = report
+        for path, entry in zip(clean, pool.map(judge_clean, [(p, "mix") for p in clean])):
+            results.clean[path.stem] = entry
+        for path, entry in zip(mastered, pool.map(judge_clean, [(p, "master") for p in mastered])):
+            results.masters[path.stem] = entry
 
         print("== applying the defects (ffmpeg) and judging them", flush=True)
         defect_dir = work / "defects"
@@ -351,9 +398,12 @@ def main() -> int:
             src, defect = job
             out = defect_dir / f"{src.stem}.{defect.id}.wav"
             make_defect(src, defect, out)
-            report = check(out, "mix")
+            entry = {
+                "builtin": check(out, "mix"),
+                "cv": check(out, "mix", fold_targets[fold[src.stem]]),
+            }
             out.unlink()
-            return defect.id, src.stem, report
+            return defect.id, src.stem, entry
 
         jobs = [(c, d) for d in DEFECTS for c in clean]
         for defect_id, name, report in pool.map(judge, jobs):

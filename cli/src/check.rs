@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use preflight_dsp::platforms::{Platform, PlatformOutcome};
-use preflight_dsp::readiness::{self, Finding, Profile, Report, Severity, Verdict};
+use preflight_dsp::readiness::{self, Finding, Profile, Report, Severity, TonalTarget, Verdict};
 
 use crate::analyze::Analysis;
 use crate::report::{round_opt, stat, AnalysisReport, DB_DECIMALS};
@@ -55,6 +55,8 @@ pub struct CheckReport {
     pub verdict: String,
     /// `mix` or `master`.
     pub profile: String,
+    /// Name of the tonal target the spectrum was judged against.
+    pub target: String,
     /// Findings, worst first.
     pub findings: Vec<FindingReport>,
     /// What every platform will do.
@@ -95,22 +97,25 @@ impl From<&PlatformOutcome> for PlatformReport {
     }
 }
 
-/// Judges an analysed file.
+/// Judges an analysed file, its spectrum against `target`.
 pub fn check(
     analysis: &Analysis,
     profile: Profile,
     platform: &'static Platform,
+    target: &TonalTarget,
 ) -> (Report, CheckReport) {
-    let report = readiness::evaluate(
+    let report = readiness::evaluate_against(
         &analysis.readiness,
         profile,
         platform,
         analysis.file_format.as_ref(),
+        target,
     );
     let json = CheckReport {
         file: analysis.report.file.clone(),
         verdict: report.verdict.id().to_string(),
         profile: profile.id().to_string(),
+        target: report.target.clone(),
         findings: report.findings.iter().map(FindingReport::from).collect(),
         platforms: report.platforms.iter().map(PlatformReport::from).collect(),
         measurements: analysis.report.clone(),
@@ -156,7 +161,10 @@ pub fn to_text(report: &Report, file: &str, style: Style) -> String {
         Profile::Mix => "ready for mastering?".to_string(),
         Profile::Master => format!("ready for release on {}?", report.platform.name),
     };
-    out.push_str(&format!("{file}\n  {question} {verdict}\n\n"));
+    out.push_str(&format!(
+        "{file}\n  {question} {verdict}\n  (tonal balance against the {} target)\n\n",
+        report.target
+    ));
     for f in &report.findings {
         out.push_str(&format!(
             "  [{}] {:<15} {}\n",

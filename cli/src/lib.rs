@@ -7,6 +7,7 @@
 //! - [`check`]: the readiness report of `preflight check` ([`check::CheckReport`]).
 //! - [`html`]: the HTML report of `preflight check --report`.
 //! - [`export`]: the history CSV and the names of per-file outputs.
+//! - [`target`]: tonal targets as JSON (`preflight target build`, `check --target`).
 //! - [`guard`]: keeps a decoder panic on a malformed file from ending a batch.
 
 pub mod analyze;
@@ -19,6 +20,7 @@ pub mod guard;
 pub mod html;
 mod pcm;
 pub mod report;
+pub mod target;
 
 pub use analyze::{analyze_file, Analysis, AnalyzeError, AnalyzeOptions};
 pub use report::AnalysisReport;

@@ -9,9 +9,10 @@ use clap::{Args, Parser, Subcommand};
 
 use preflight_cli::check::{check, to_text, CheckReport, Style};
 use preflight_cli::export::{history_csv, output_names};
+use preflight_cli::target::{self as targets, TargetFile};
 use preflight_cli::{analyze_file, AnalysisReport, AnalyzeOptions};
 use preflight_cli::{guard, html};
-use preflight_dsp::readiness::{Profile, Verdict};
+use preflight_dsp::readiness::{self, Profile, TonalTarget, Verdict};
 
 /// Exit status when at least one file could not be analysed (also clap's status for usage errors).
 const EXIT_FILE_ERROR: u8 = 2;
@@ -64,11 +65,60 @@ enum Command {
         Prints the verdict first (ready, not ready, or insufficient: less than 10 s of \
         non-silent audio), then the findings worst first with advice, then what every \
         platform will do to the file: the gain it applies and the true peak after it.\n\n\
-        JSON keys: file, verdict, profile, findings [{id, severity, value, threshold, message, \
-        advice}], platforms [{id, name, target_lufs, true_peak_ceiling_dbtp, gain_db, \
+        The spectrum is judged against a tonal-balance target: a built-in style (--style) or a \
+        target built from reference tracks (--target, see `preflight target build`).\n\n\
+        JSON keys: file, verdict, profile, target, findings [{id, severity, value, threshold, \
+        message, advice}], platforms [{id, name, target_lufs, true_peak_ceiling_dbtp, gain_db, \
         true_peak_after_dbtp, status}], measurements (the `preflight analyze --json` object)."
     )]
     Check(CheckArgs),
+    /// Build tonal-balance targets from reference tracks
+    #[command(subcommand)]
+    Target(TargetCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TargetCommand {
+    /// Build a target from reference files or folders and write it as JSON
+    #[command(
+        long_about = "Build a tonal-balance target from reference tracks (files, or folders \
+        searched for audio files) and write it as JSON, for `preflight check --target`.\n\n\
+        Each track's long-term spectrum is normalised (raised 4.5 dB per octave above 1 kHz, \
+        relative to its median over 100 Hz-10 kHz), and the target keeps, per 1/6-octave band \
+        and per region the checks read (sub_bass 20-60 Hz, low_end 200-500 Hz, harshness \
+        2-5 kHz, top_end 8-16 kHz), the 10th, 50th and 90th percentile over the tracks. It \
+        needs at least 3 tracks with audio; a file that cannot be read is named and left out."
+    )]
+    Build(TargetBuildArgs),
+}
+
+#[derive(Debug, Args)]
+struct TargetBuildArgs {
+    /// Reference files or folders
+    #[arg(value_name = "REF", required = true)]
+    refs: Vec<PathBuf>,
+
+    /// Where to write the target (JSON)
+    #[arg(short, long, value_name = "NAME.json")]
+    output: PathBuf,
+
+    /// The target's name in messages (default: the output file's stem)
+    #[arg(long)]
+    name: Option<String>,
+
+    /// Where the references come from, kept in the file
+    #[arg(long)]
+    source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StyleArg {
+    /// Built from all the built-in target's material
+    General,
+    /// Orchestral and acoustic music
+    Acoustic,
+    /// Electronic productions
+    Electronic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -100,6 +150,14 @@ struct CheckArgs {
     /// Platform whose ceiling the master profile checks (the table lists them all)
     #[arg(long, default_value = "spotify", value_parser = parse_platform)]
     platform: String,
+
+    /// Built-in tonal-balance target the spectrum is judged against
+    #[arg(long, value_enum, default_value = "general", conflicts_with = "target")]
+    style: StyleArg,
+
+    /// A target built by `preflight target build`, instead of a built-in style
+    #[arg(long, value_name = "NAME.json")]
+    target: Option<PathBuf>,
 
     /// Print JSON: an object for one FILE, an array for several
     #[arg(long)]
@@ -181,7 +239,68 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Analyze(args) => run_analyze(&args),
         Command::Check(args) => run_check(&args),
+        Command::Target(TargetCommand::Build(args)) => run_target_build(&args),
     }
+}
+
+fn run_target_build(args: &TargetBuildArgs) -> ExitCode {
+    let files = match targets::collect(&args.refs) {
+        Ok(files) => files,
+        Err(err) => {
+            report_line(&err);
+            return ExitCode::from(EXIT_FILE_ERROR);
+        }
+    };
+    let options = AnalyzeOptions::default();
+    let mut spectra = Vec::new();
+    let mut names = Vec::new();
+    for path in &files {
+        match analyze_one(path, &options) {
+            Ok(a) => {
+                spectra.push(a.readiness.spectrum_db);
+                names.push(path.display().to_string());
+            }
+            Err(err) => report_line(&format!("{err:#}; left out of the target")),
+        }
+    }
+    let name = args.name.clone().unwrap_or_else(|| {
+        args.output.file_stem().map_or_else(
+            || "custom".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
+    });
+    let source = args
+        .source
+        .clone()
+        .unwrap_or_else(|| format!("{} reference tracks", names.len()));
+    let Some(target) = TonalTarget::build(&name, &source, &spectra) else {
+        report_line(&format!(
+            "a target needs at least {} tracks with audio; {} of {} could be used",
+            readiness::MIN_TRACKS,
+            spectra.len(),
+            files.len()
+        ));
+        return ExitCode::from(EXIT_FILE_ERROR);
+    };
+    let file = TargetFile::new(&target, names);
+    let text = match serde_json::to_string_pretty(&file) {
+        Ok(text) => text,
+        Err(err) => {
+            report_line(&format!("cannot write JSON: {err}"));
+            return ExitCode::from(EXIT_FILE_ERROR);
+        }
+    };
+    if let Err(err) = write_file(&args.output, &format!("{text}\n")) {
+        report_line(&format!("{err:#}"));
+        return ExitCode::from(EXIT_FILE_ERROR);
+    }
+    let _ = writeln!(
+        io::stderr().lock(),
+        "preflight: wrote the target '{name}' ({} tracks) to {}",
+        target.tracks,
+        args.output.display()
+    );
+    ExitCode::SUCCESS
 }
 
 /// Prints one stderr line, `preflight: <message>`, with any line breaks flattened.
@@ -292,6 +411,21 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         report_line(&format!("unknown platform '{}'", args.platform));
         return ExitCode::from(EXIT_FILE_ERROR);
     };
+    let target = match &args.target {
+        Some(path) => match targets::read(path) {
+            Ok(target) => target,
+            Err(err) => {
+                report_line(&err);
+                return ExitCode::from(EXIT_FILE_ERROR);
+            }
+        },
+        None => match args.style {
+            StyleArg::General => readiness::Style::General,
+            StyleArg::Acoustic => readiness::Style::Acoustic,
+            StyleArg::Electronic => readiness::Style::Electronic,
+        }
+        .target(),
+    };
     let style = Style {
         colour: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
@@ -317,7 +451,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     for (index, path) in args.files.iter().enumerate() {
         match analyze_one(path, &options) {
             Ok(analysis) => {
-                let (report, json) = check(&analysis, profile, platform);
+                let (report, json) = check(&analysis, profile, platform, &target);
                 not_ready |= report.verdict != Verdict::Ready;
                 if let Some((dir, names)) = &report_names {
                     let page = html::file_report(&analysis, &report);

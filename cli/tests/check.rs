@@ -81,6 +81,7 @@ fn clean_mix_is_ready_and_exits_zero() {
             "measurements",
             "platforms",
             "profile",
+            "target",
             "verdict"
         ]
     );

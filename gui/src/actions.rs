@@ -3,7 +3,7 @@
 //! so neither imports the other for it.
 
 use preflight_dsp::platforms::Platform;
-use preflight_dsp::readiness::Profile;
+use preflight_dsp::readiness::{Profile, Style};
 
 /// What the user asked for during one frame. The host carries these out after
 /// [`draw`](crate::draw) returns; the view itself changes nothing.
@@ -19,6 +19,8 @@ pub struct Actions {
     pub set_profile: Option<Profile>,
     /// Judge a master against another platform.
     pub set_platform: Option<&'static Platform>,
+    /// Judge the tonal balance against another built-in style.
+    pub set_style: Option<Style>,
     /// Change the editor's zoom factor (1 = 100 %).
     pub set_zoom: Option<f32>,
     /// Draw the spectrum with another slope (dB per octave); a view setting, see

@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use preflight_dsp::platforms::{Platform, PLATFORMS};
-use preflight_dsp::readiness::{self, Profile, Report, REFERENCE_TILT_DB_PER_OCTAVE};
+use preflight_dsp::readiness::{
+    self, Profile, Report, Style, TonalTarget, REFERENCE_TILT_DB_PER_OCTAVE,
+};
 use preflight_dsp::SCOPE_POINTS;
 use preflight_dsp::{max_level, NumberedEvent, Snapshot, MAX_CHANNELS};
 
@@ -255,6 +257,8 @@ pub struct Model {
     not_measured: Option<String>,
     profile: Profile,
     platform: &'static Platform,
+    style: Style,
+    tonal_target: TonalTarget,
     zoom: f32,
     spectrum_slope_db_per_octave: f32,
     export_folder: String,
@@ -285,6 +289,8 @@ impl Model {
             not_measured: None,
             profile: Profile::Mix,
             platform: &PLATFORMS[0],
+            style: Style::General,
+            tonal_target: Style::General.target(),
             zoom: 1.0,
             spectrum_slope_db_per_octave: REFERENCE_TILT_DB_PER_OCTAVE as f32,
             export_folder: String::new(),
@@ -370,10 +376,15 @@ impl Model {
     /// does so on its own schedule).
     pub fn refresh_report(&mut self) {
         self.snapshots_since_report = 0;
-        self.report = self
-            .latest
-            .as_ref()
-            .map(|s| readiness::evaluate(&s.readiness, self.profile, self.platform, None));
+        self.report = self.latest.as_ref().map(|s| {
+            readiness::evaluate_against(
+                &s.readiness,
+                self.profile,
+                self.platform,
+                None,
+                &self.tonal_target,
+            )
+        });
     }
 
     /// Sets what the mix is judged against; the report follows at once when it changes.
@@ -383,6 +394,25 @@ impl Model {
             self.platform = platform;
             self.refresh_report();
         }
+    }
+
+    /// Sets the built-in style whose tonal target the spectrum is judged against.
+    pub fn set_style(&mut self, style: Style) {
+        if self.style != style {
+            self.style = style;
+            self.tonal_target = style.target();
+            self.refresh_report();
+        }
+    }
+
+    /// The style the tonal balance is judged against.
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    /// Its target (drawn behind the long-term spectrum).
+    pub fn tonal_target(&self) -> &TonalTarget {
+        &self.tonal_target
     }
 
     /// The profile the mix is judged against.

@@ -8,7 +8,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use preflight_dsp::platforms::platform;
 use preflight_dsp::readiness::{
-    Profile, ReadinessStats, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP, REFERENCE_TILT_DB_PER_OCTAVE,
+    Profile, ReadinessStats, Style, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP, REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::{band_centers_hz, Event, EventKind, NumberedEvent, Snapshot};
 use preflight_gui::{draw, Actions, Model, DESIGN_SIZE, IDLE_AFTER};
@@ -193,7 +193,7 @@ fn an_out_of_phase_mix_fails_mono_compatibility() {
 }
 
 #[test]
-fn uncorrelated_wide_material_warns_without_calling_it_out_of_phase() {
+fn uncorrelated_wide_material_is_information_not_out_of_phase() {
     let stats = ReadinessStats {
         loud_correlation: Some(-0.05),
         mono_loss_db: Some(mono_loss_at(-0.05)),
@@ -203,7 +203,11 @@ fn uncorrelated_wide_material_warns_without_calling_it_out_of_phase() {
     h.run();
 
     h.get_by_label("✔ READY");
+    // A note, folded with the passes: unfold it.
+    h.get_by_label_contains("note").click();
+    h.run();
     h.get_by_label_contains("Mono compatibility — very wide (correlation -0.05)");
+    assert!(h.query_by_label_contains("⚠ WARN  Mono").is_none());
     h.get_by_label_contains("in mono the mix is 3.2 dB quieter");
     assert!(h.query_by_label_contains("cancel").is_none());
     assert!(h.query_all_by_label("⚠ wide").count() >= 1);
@@ -412,10 +416,11 @@ fn the_loudness_range_is_flagged_unstable_for_its_first_minute() {
 
 #[test]
 fn the_spectrum_states_its_slope_and_shades_a_muddy_region() {
+    // 12 dB over a balanced mix's tilt: beyond the range of every built-in target.
     let mut stats = healthy_stats();
     for (band, hz) in stats.spectrum_db.iter_mut().zip(band_centers_hz()) {
         if (200.0..=500.0).contains(&hz) {
-            *band = band.map(|v| v + 5.0);
+            *band = band.map(|v| v + 12.0);
         }
     }
     let mut h = harness(model_with(snapshot_of(stats)));
@@ -436,6 +441,24 @@ fn the_spectrum_states_its_slope_and_shades_a_muddy_region() {
     h.state_mut().model.apply_view_actions(&actions);
     h.run();
     h.get_by_value("1/6 oct · 3 dB/oct slope · 4096-pt FFT");
+}
+
+#[test]
+fn the_tonal_target_is_chosen_beside_the_spectrum() {
+    let mut h = harness(model_with(snapshot_of(healthy_stats())));
+    h.run();
+    h.get_by_label_contains("checks pass").click();
+    h.run();
+    h.get_by_label_contains("Low end — 200-500 Hz within the general target");
+    h.get_by_value("target: general").click();
+    h.run();
+    h.get_by_label("Electronic").click();
+    h.run();
+    assert_eq!(h.state().actions.set_style, Some(Style::Electronic));
+    h.state_mut().model.set_style(Style::Electronic);
+    h.run();
+    h.get_by_value("target: electronic");
+    h.get_by_label_contains("Low end — 200-500 Hz within the electronic target");
 }
 
 #[test]

@@ -21,7 +21,7 @@ use preflight_gui::{Actions, ExportStatus, Model, IDLE_AFTER};
 
 use crate::editor_state::{MIN_SIZE, ZOOM_RANGE};
 use crate::export::{default_folder, export_session, ExportTarget};
-use crate::params::{PlatformParam, PreflightParams, ProfileParam};
+use crate::params::{PlatformParam, PreflightParams, ProfileParam, StyleParam};
 use crate::shared::{ReceiverSlot, RecorderSlot, SharedState};
 
 /// The plugin's [`Editor`]: builds an egui window from the current [`EditorState`] each time the
@@ -171,6 +171,7 @@ impl App {
         let target = ExportTarget {
             profile: self.params.profile.value().into(),
             platform: self.params.platform.value().target(),
+            style: self.params.style.value().into(),
         };
         let (shared, export, folder) = (
             Arc::clone(&self.shared),
@@ -216,6 +217,12 @@ impl App {
             setter.begin_set_parameter(&self.params.profile);
             setter.set_parameter(&self.params.profile, value);
             setter.end_set_parameter(&self.params.profile);
+        }
+        if let Some(style) = actions.set_style {
+            let value = StyleParam::from(style);
+            setter.begin_set_parameter(&self.params.style);
+            setter.set_parameter(&self.params.style, value);
+            setter.end_set_parameter(&self.params.style);
         }
         if let Some(target) = actions.set_platform {
             if let Some(value) = PlatformParam::for_target(target) {
@@ -279,6 +286,7 @@ impl NiceEguiApp for App {
             self.params.profile.value().into(),
             self.params.platform.value().target(),
         );
+        self.model.set_style(self.params.style.value().into());
         self.model.set_zoom(ui.ctx().zoom_factor());
         let status = self
             .export

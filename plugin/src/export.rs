@@ -22,7 +22,7 @@ use preflight_cli::html::file_report;
 use preflight_cli::report::FormatReport;
 use preflight_cli::Analysis;
 use preflight_dsp::platforms::Platform;
-use preflight_dsp::readiness::Profile;
+use preflight_dsp::readiness::{Profile, Style};
 use preflight_dsp::Summary;
 
 use crate::shared::{RecorderSlot, SharedState};
@@ -110,6 +110,8 @@ pub struct ExportTarget {
     pub profile: Profile,
     /// The platform a master is judged for.
     pub platform: &'static Platform,
+    /// The tonal-balance target's style.
+    pub style: Style,
 }
 
 /// The session's summary: the one the audio thread's fresh totals mark, or after
@@ -194,7 +196,12 @@ fn export_with_wait(
         lossy: false,
     };
     let analysis = Analysis::new(&name, format, None, summary, notes);
-    let (report, json) = check(&analysis, target.profile, target.platform);
+    let (report, json) = check(
+        &analysis,
+        target.profile,
+        target.platform,
+        &target.style.target(),
+    );
     let json =
         serde_json::to_string_pretty(&json).map_err(|e| ExportError::Write(e.to_string()))?;
     let files = [
@@ -316,6 +323,7 @@ mod tests {
         let target = ExportTarget {
             profile: Profile::Mix,
             platform: &preflight_dsp::platforms::PLATFORMS[0],
+            style: Style::General,
         };
         let slot = new_slot();
         let shared = SharedState::default();

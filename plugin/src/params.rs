@@ -3,7 +3,7 @@
 //! Parameter IDs are frozen: hosts store them (CLAP and VST3 hash them to 32-bit IDs) in every
 //! project that uses the plugin, so renaming an ID breaks saved sessions. Display names may change.
 //!
-//! All four are automatable, although they are settings of the measurement, not of the sound:
+//! All five are automatable, although they are settings of the measurement, not of the sound:
 //! hosts show, record and save only parameters flagged automatable (Ardour lists a VST3 parameter
 //! only with `kCanAutomate`, and then ignores edits the editor reports for any other; Qtractor
 //! lists CLAP parameters only with `CLAP_PARAM_IS_AUTOMATABLE` and marks the session modified
@@ -33,6 +33,38 @@ impl From<ProfileParam> for readiness::Profile {
         match profile {
             ProfileParam::Mix => Self::Mix,
             ProfileParam::Master => Self::Master,
+        }
+    }
+}
+
+/// The built-in tonal-balance target the spectral checks read ([`readiness::Style`], same ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum StyleParam {
+    #[id = "general"]
+    General,
+    #[id = "acoustic"]
+    #[name = "Acoustic / orchestral"]
+    Acoustic,
+    #[id = "electronic"]
+    Electronic,
+}
+
+impl From<StyleParam> for readiness::Style {
+    fn from(style: StyleParam) -> Self {
+        match style {
+            StyleParam::General => Self::General,
+            StyleParam::Acoustic => Self::Acoustic,
+            StyleParam::Electronic => Self::Electronic,
+        }
+    }
+}
+
+impl From<readiness::Style> for StyleParam {
+    fn from(style: readiness::Style) -> Self {
+        match style {
+            readiness::Style::General => Self::General,
+            readiness::Style::Acoustic => Self::Acoustic,
+            readiness::Style::Electronic => Self::Electronic,
         }
     }
 }
@@ -117,6 +149,11 @@ pub struct PreflightParams {
     /// Freeze the readings while the host transport is stopped (audio still passes).
     #[id = "hold_stop"]
     pub hold_on_stop: BoolParam,
+
+    /// Tonal-balance target of the spectral checks (last, so the hosts' indices of the others
+    /// stay as saved sessions have them).
+    #[id = "style"]
+    pub style: EnumParam<StyleParam>,
 }
 
 impl Default for PreflightParams {
@@ -128,6 +165,7 @@ impl Default for PreflightParams {
             platform: EnumParam::new("Platform", PlatformParam::Spotify),
             reset_on_play: BoolParam::new("Reset on play", false),
             hold_on_stop: BoolParam::new("Hold on stop", false),
+            style: EnumParam::new("Style", StyleParam::General),
         }
     }
 }
@@ -143,6 +181,17 @@ mod tests {
         for (index, row) in PLATFORMS.iter().enumerate() {
             assert_eq!(ids[index], row.id);
             assert_eq!(PlatformParam::from_index(index).target().id, row.id);
+        }
+    }
+
+    #[test]
+    fn style_ids_match_the_readiness_styles() {
+        let ids = StyleParam::ids().expect("style variants carry frozen ids");
+        assert_eq!(ids.len(), readiness::Style::ALL.len());
+        for (index, id) in ids.iter().enumerate() {
+            let style: readiness::Style = StyleParam::from_index(index).into();
+            assert_eq!(style.id(), *id);
+            assert_eq!(StyleParam::from(style), StyleParam::from_index(index));
         }
     }
 

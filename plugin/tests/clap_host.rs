@@ -57,11 +57,12 @@ const RATES_HZ: [f64; 3] = [44_100.0, 48_000.0, 96_000.0];
 const BLOCK_SIZES: [u32; 8] = [1, 64, 512, 4096, 7, 333, 1000, 4095];
 const MAX_BLOCK: u32 = 4096;
 /// (string ID, display name) of every parameter, in declaration order.
-const PARAMS: [(&str, &str); 4] = [
+const PARAMS: [(&str, &str); 5] = [
     ("profile", "Profile"),
     ("platform", "Platform"),
     ("rst_play", "Reset on play"),
     ("hold_stop", "Hold on stop"),
+    ("style", "Style"),
 ];
 const PLATFORMS: [&str; 9] = [
     "Spotify",
@@ -1341,7 +1342,7 @@ fn empty_process_calls_are_harmless() {
 }
 
 /// The four parameters, in [`PARAMS`] order.
-fn all_params() -> [u32; 4] {
+fn all_params() -> [u32; PARAMS.len()] {
     PARAMS.map(|(id, _)| param_hash(id))
 }
 
@@ -1368,8 +1369,8 @@ fn empty_truncated_random_and_future_states_never_crash_or_corrupt_settings() {
     };
     // What the saved state holds, and what the instance had before loading: the platform tells
     // the three apart (defaults [0, 0, 0, 0]).
-    let in_state = [1.0, 7.0, 1.0, 1.0];
-    let before = [0.0, 3.0, 1.0, 0.0];
+    let in_state = [1.0, 7.0, 1.0, 1.0, 2.0];
+    let before = [0.0, 3.0, 1.0, 0.0, 1.0];
     let source = lib.create();
     source.set_params(&ids.iter().copied().zip(in_state).collect::<Vec<_>>());
     let saved = source.save_state();

@@ -15,7 +15,7 @@ use preflight_cli::check::{check, CheckReport};
 use preflight_cli::report::FormatReport;
 use preflight_cli::Analysis;
 use preflight_dsp::platforms::PLATFORMS;
-use preflight_dsp::readiness::Profile;
+use preflight_dsp::readiness::{Profile, Style};
 use preflight_dsp::{
     snapshot_channel, ChannelLayout, HostTimeline, Meter, MeterConfig, SpectrumMode,
 };
@@ -60,6 +60,7 @@ fn mix_target() -> ExportTarget {
     ExportTarget {
         profile: Profile::Mix,
         platform: &PLATFORMS[0],
+        style: Style::General,
     }
 }
 
@@ -78,6 +79,7 @@ fn export_writes_what_the_meter_measured() {
     let target = ExportTarget {
         profile: Profile::Master,
         platform: &PLATFORMS[0],
+        style: Style::Acoustic,
     };
 
     // The plug-in's side: an engine on an "audio thread", its recorder in the slot.
@@ -152,7 +154,13 @@ fn export_writes_what_the_meter_measured() {
     };
     let name = "Preflight session 2026-12-01 000000 UTC";
     let analysis = Analysis::new(name, format, None, direct.summary(), Vec::new());
-    let (_, expected) = check(&analysis, target.profile, target.platform);
+    let (_, expected) = check(
+        &analysis,
+        target.profile,
+        target.platform,
+        &target.style.target(),
+    );
+    assert_eq!(expected.target, "acoustic");
 
     let json: CheckReport =
         serde_json::from_str(&fs::read_to_string(&files[1]).expect("json")).expect("parses");

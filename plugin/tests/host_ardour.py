@@ -30,15 +30,16 @@ SECONDS = 3.0
 
 # Parameter indices as Ardour lists them (declaration order) and the values the tests set, in
 # Ardour's plain units (an enum's index, a switch's 0/1): profile = Master, platform = Apple
-# Music, both switches on.
-PROFILE, PLATFORM, RESET_ON_PLAY, HOLD_ON_STOP = range(4)
-NON_DEFAULT = {PROFILE: 1.0, PLATFORM: 1.0, RESET_ON_PLAY: 1.0, HOLD_ON_STOP: 1.0}
+# Music, both switches on, style = Electronic.
+PROFILE, PLATFORM, RESET_ON_PLAY, HOLD_ON_STOP, STYLE = range(5)
+NON_DEFAULT = {PROFILE: 1.0, PLATFORM: 1.0, RESET_ON_PLAY: 1.0, HOLD_ON_STOP: 1.0, STYLE: 2.0}
 # The same settings as the plug-in's own state (nice-plug's JSON, by frozen parameter ID).
 NON_DEFAULT_STATE = [
     '"profile":{"string":"master"}',
     '"platform":{"string":"apple_music"}',
     '"rst_play":{"bool":true}',
     '"hold_stop":{"bool":true}',
+    '"style":{"string":"electronic"}',
 ]
 
 pytestmark = pytest.mark.skipif(

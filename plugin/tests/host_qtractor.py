@@ -37,7 +37,7 @@ MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
 
 # The parameters as Qtractor lists them: the automatable, writable ones (the same list its
 # plug-in properties window shows), by their names.
-PARAMETER_NAMES = {"Profile", "Platform", "Reset on play", "Hold on stop"}
+PARAMETER_NAMES = {"Profile", "Platform", "Reset on play", "Hold on stop", "Style"}
 # Where things are, in window coordinates. The Preflight entry is the first row of the Master
 # Out strip's plug-in list in Qtractor's mixer window at its default size (480x320, set again
 # here); the Master and Export buttons are in the editor's top bar (gui/src/view/top_bar.rs),

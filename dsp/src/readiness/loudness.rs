@@ -101,13 +101,14 @@ pub(super) fn dynamics(s: &ReadinessStats, profile: Profile) -> Vec<Finding> {
             .integrated_lufs
             .is_some_and(|i| i > MIX_LOUDNESS_WARN_LUFS);
         out.push(if lra > LRA_WIDE_LU {
+            // Worth knowing, not a fault: orchestral, film and much acoustic music spans more.
             finding(
                 Check::LoudnessRange,
-                Severity::Warn,
+                Severity::Info,
                 Some(lra),
                 Some(LRA_WIDE_LU),
-                format!("loudness range {lra:.1} LU: sections are very uneven"),
-                "check the balance between quiet and loud sections (automation)",
+                format!("loudness range {lra:.1} LU: very uneven sections"),
+                "normal for orchestral and film music; in a pop song, check the balance between quiet and loud sections",
             )
         } else if lra < LRA_NARROW_LU && loud {
             finding(

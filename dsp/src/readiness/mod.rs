@@ -18,13 +18,17 @@ mod loudness;
 mod peaks;
 mod spectrum;
 mod stereo;
+mod targets;
+mod targets_data;
 #[cfg(test)]
 mod tests;
 mod thresholds;
 
 pub use crate::stats::{ReadinessStats, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
-pub use spectrum::tilt_corrected;
 pub use stereo::equal_level_correlation;
+pub use targets::{
+    normalise, region_level, tilt_corrected, Range, Region, Style, TonalTarget, MIN_TRACKS,
+};
 pub use thresholds::*;
 
 use crate::platforms::{self, Platform, PlatformOutcome};
@@ -110,10 +114,14 @@ pub enum Check {
     MixLoudness,
     /// What a mono downmix loses.
     MonoCompat,
-    /// Build-up in 200-500 Hz, and sub-bass against the tilt.
+    /// Build-up in 200-500 Hz (mud) against the target.
     LowEnd,
-    /// Build-up in 2-5 kHz.
+    /// 20-60 Hz against the target.
+    SubBass,
+    /// Build-up in 2-5 kHz against the target.
     Harshness,
+    /// 8-16 kHz against the target: dull or bright.
+    TopEnd,
     /// Peak-to-loudness ratio and loudness range together.
     Dynamics,
     /// Loudness range on its own.
@@ -128,14 +136,16 @@ pub enum Check {
 
 impl Check {
     /// Every check, in the order of the README's table.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::Headroom,
         Self::Clipping,
         Self::Limiting,
         Self::MixLoudness,
         Self::MonoCompat,
         Self::LowEnd,
+        Self::SubBass,
         Self::Harshness,
+        Self::TopEnd,
         Self::Dynamics,
         Self::LoudnessRange,
         Self::DcOffset,
@@ -152,13 +162,23 @@ impl Check {
             Self::MixLoudness => "mix_loudness",
             Self::MonoCompat => "mono_compat",
             Self::LowEnd => "low_end",
+            Self::SubBass => "sub_bass",
             Self::Harshness => "harshness",
+            Self::TopEnd => "top_end",
             Self::Dynamics => "dynamics",
             Self::LoudnessRange => "loudness_range",
             Self::DcOffset => "dc_offset",
             Self::NonFinite => "non_finite",
             Self::Format => "format",
         }
+    }
+
+    /// Whether the check reads the long-term spectrum.
+    pub fn is_spectral(self) -> bool {
+        matches!(
+            self,
+            Self::LowEnd | Self::SubBass | Self::Harshness | Self::TopEnd
+        )
     }
 
     /// Readable name.
@@ -170,7 +190,9 @@ impl Check {
             Self::MixLoudness => "Mix loudness",
             Self::MonoCompat => "Mono compatibility",
             Self::LowEnd => "Low end",
+            Self::SubBass => "Sub-bass",
             Self::Harshness => "Harshness",
+            Self::TopEnd => "Top end",
             Self::Dynamics => "Dynamics",
             Self::LoudnessRange => "Loudness range",
             Self::DcOffset => "DC offset",
@@ -219,6 +241,8 @@ pub struct Report {
     pub profile: Profile,
     /// Platform the master profile was judged against.
     pub platform: &'static Platform,
+    /// Name of the tonal target the spectrum was judged against.
+    pub target: String,
     /// Findings, worst first.
     pub findings: Vec<Finding>,
     /// What every platform will do.
@@ -243,12 +267,45 @@ fn finding(
     }
 }
 
-/// Judges the statistics. `format` is given for files only. Allocates; not for the audio thread.
+/// With too little audio for a verdict, only what is wrong whatever follows keeps its
+/// severity: clipped, invalid samples, the file's format. A level or a balance judged on a few
+/// seconds is no verdict, so those findings become information, and the spectral ones say only
+/// that there is too little audio (their figures would describe the noise floor).
+fn hold_judgment(f: &mut Finding) {
+    if matches!(f.id, Check::Clipping | Check::NonFinite | Check::Format) {
+        return;
+    }
+    if f.id.is_spectral() {
+        f.severity = Severity::Info;
+        f.value = None;
+        f.message =
+            format!("too little audio to judge (under {MIN_MEASURED_S:.0} s above the gate)");
+        f.advice.clear();
+    } else if f.severity > Severity::Info {
+        f.severity = Severity::Info;
+        f.message.push_str(" (too little audio for a verdict yet)");
+    }
+}
+
+/// Judges the statistics against the general tonal target ([`Style::General`]). `format` is
+/// given for files only. Allocates; not for the audio thread.
 pub fn evaluate(
     stats: &ReadinessStats,
     profile: Profile,
     platform: &'static Platform,
     format: Option<&FileFormat>,
+) -> Report {
+    evaluate_against(stats, profile, platform, format, &Style::General.target())
+}
+
+/// Judges the statistics, the spectrum against `target`. `format` is given for files only (the
+/// measurement is then complete). Allocates; not for the audio thread.
+pub fn evaluate_against(
+    stats: &ReadinessStats,
+    profile: Profile,
+    platform: &'static Platform,
+    format: Option<&FileFormat>,
+    target: &TonalTarget,
 ) -> Report {
     let mut findings = vec![
         peaks::headroom(stats, profile, platform),
@@ -259,15 +316,21 @@ pub fn evaluate(
         findings.push(loudness::mix_loudness(stats));
     }
     findings.push(stereo::mono_compat(stats));
-    findings.extend(spectrum::spectral(stats));
+    findings.extend(spectrum::spectral(stats, target, format.is_some()));
     findings.extend(loudness::dynamics(stats, profile));
     findings.push(file::dc_offset(stats));
     findings.push(file::non_finite(stats));
     if let Some(f) = format {
         findings.push(file::file_format(f));
     }
+    let insufficient = stats.non_silent_s < MIN_MEASURED_S;
+    if insufficient {
+        for f in &mut findings {
+            hold_judgment(f);
+        }
+    }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let verdict = if stats.non_silent_s < MIN_MEASURED_S {
+    let verdict = if insufficient {
         Verdict::Insufficient
     } else if findings.iter().any(|f| f.severity == Severity::Fail) {
         Verdict::NotReady
@@ -278,6 +341,7 @@ pub fn evaluate(
         verdict,
         profile,
         platform,
+        target: target.name.clone(),
         findings,
         platforms: platforms::table(stats.integrated_lufs, stats.true_peak_dbtp),
     }

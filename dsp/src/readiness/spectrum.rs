@@ -1,159 +1,206 @@
-//! Spectral checks: build-up in the mud (200-500 Hz) and harshness (2-5 kHz) regions, and the
-//! sub-bass, each against the tilt of a typical mix.
+//! Spectral checks against a tonal-balance target ([`TonalTarget`]): mud (200-500 Hz), the
+//! sub-bass (20-60 Hz), harshness (2-5 kHz) and the top end (8-16 kHz), each its own finding so
+//! that none hides another.
 
+use super::targets::{normalise, region_level, Range, Region, TonalTarget};
 use super::thresholds::*;
 use super::{finding, Check, Finding, Severity};
-use crate::spectrum::{band_centers_hz, BAND_COUNT};
+use crate::spectrum::BAND_COUNT;
 use crate::stats::ReadinessStats;
 
-/// A frequency region as the messages write it: "200-500 Hz", "2-5 kHz".
-fn band_label((lo, hi): (f64, f64)) -> String {
-    if lo >= 1_000.0 {
-        format!("{}-{} kHz", lo / 1_000.0, hi / 1_000.0)
-    } else {
-        format!("{lo}-{hi} Hz")
+/// Which side of the target's range a region is judged on.
+#[derive(Clone, Copy)]
+enum Side {
+    Above,
+    Below,
+}
+
+/// How far `level` lies outside `range` on `side` (dB, positive when outside).
+fn excess(level: f64, range: Range, side: Side) -> f64 {
+    match side {
+        Side::Above => level - range.high,
+        Side::Below => range.low - level,
     }
 }
 
-fn in_range(f: f64, (lo, hi): (f64, f64)) -> bool {
-    f >= lo && f <= hi
+struct Judged {
+    level: f64,
+    range: Range,
 }
 
-/// The long-term spectrum against the tilt of a typical mix: each band (centre Hz, dB) raised
-/// by [`REFERENCE_TILT_DB_PER_OCTAVE`] per octave above 1 kHz, so a balanced mix reads flat (as on
-/// the editor's spectrum), and the level it reads flat at: the median of those levels over
-/// 100 Hz-10 kHz, `None` with fewer than 8 bands there. Allocates.
-pub fn tilt_corrected(spectrum_db: &[Option<f64>; BAND_COUNT]) -> (Vec<(f64, f64)>, Option<f64>) {
-    let corrected: Vec<(f64, f64)> = band_centers_hz()
-        .iter()
-        .zip(spectrum_db)
-        .filter_map(|(&f, db)| {
-            db.map(|d| (f, d + REFERENCE_TILT_DB_PER_OCTAVE * (f / 1000.0).log2()))
-        })
-        .collect();
-    let mut reference: Vec<f64> = corrected
-        .iter()
-        .filter(|(f, _)| in_range(*f, REFERENCE_RANGE_HZ))
-        .map(|&(_, d)| d)
-        .collect();
-    reference.sort_by(f64::total_cmp);
-    let median = (reference.len() >= 8).then(|| reference[reference.len() / 2]);
-    (corrected, median)
+fn describe(level: f64, range: Range) -> String {
+    format!(
+        "{level:+.1} dB, range {:+.1}..{:+.1} dB",
+        range.low, range.high
+    )
 }
 
-/// Band levels against the reference ([`tilt_corrected`]): the mean excess in the mud,
-/// harshness and sub-bass regions.
-pub(super) fn spectral_residuals(s: &ReadinessStats) -> Option<[f64; 3]> {
-    let (corrected, median) = tilt_corrected(&s.spectrum_db);
-    let median = median?;
-    let region = |r: (f64, f64)| -> Option<f64> {
-        let v: Vec<f64> = corrected
-            .iter()
-            .filter(|(f, _)| in_range(*f, r))
-            .map(|&(_, d)| d - median)
-            .collect();
-        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+fn outside_message(region: Region, j: &Judged, side: Side, target: &TonalTarget) -> String {
+    let word = match side {
+        Side::Above => "above",
+        Side::Below => "below",
     };
-    Some([
-        region(MUD_BAND_HZ)?,
-        region(HARSH_BAND_HZ)?,
-        region(SUB_BASS_HZ).unwrap_or(0.0),
-    ])
+    format!(
+        "{:.1} dB {word} the {} target's range at {} ({})",
+        excess(j.level, j.range, side),
+        target.name,
+        region.label(),
+        describe(j.level, j.range)
+    )
 }
 
-pub(super) fn spectral(s: &ReadinessStats) -> Vec<Finding> {
-    let Some([mud, harsh, sub]) = spectral_residuals(s) else {
-        return vec![
-            finding(
-                Check::LowEnd,
-                Severity::Info,
-                None,
-                None,
-                "no spectrum yet".into(),
-                "",
-            ),
-            finding(
-                Check::Harshness,
-                Severity::Info,
-                None,
-                None,
-                "no spectrum yet".into(),
-                "",
-            ),
-        ];
+fn within_message(region: Region, j: &Judged, target: &TonalTarget) -> String {
+    format!(
+        "{} within the {} target ({})",
+        region.label(),
+        target.name,
+        describe(j.level, j.range)
+    )
+}
+
+fn judge(
+    normalised: &[Option<f64>; BAND_COUNT],
+    target: &TonalTarget,
+    region: Region,
+) -> Option<Judged> {
+    Some(Judged {
+        level: region_level(normalised, region)?,
+        range: target.region(region)?,
+    })
+}
+
+fn unjudged(id: Check, message: String) -> Finding {
+    finding(id, Severity::Info, None, None, message, "")
+}
+
+/// The four spectral findings. `complete` says the measurement is over (a file): then a missing
+/// spectrum is for lack of audio, not "yet".
+pub(super) fn spectral(s: &ReadinessStats, target: &TonalTarget, complete: bool) -> Vec<Finding> {
+    let checks = [
+        Check::LowEnd,
+        Check::SubBass,
+        Check::Harshness,
+        Check::TopEnd,
+    ];
+    let Some(normalised) = normalise(&s.spectrum_db) else {
+        let why = if complete {
+            "no spectrum: too little audio"
+        } else {
+            "no spectrum yet"
+        };
+        return checks.map(|c| unjudged(c, why.into())).to_vec();
     };
-    let low_end = if mud >= SPECTRAL_EXCESS_WARN_DB {
-        finding(
+    let no_range = |c: Check, region: Region| {
+        unjudged(
+            c,
+            format!(
+                "no level at {} (or the {} target has no range there)",
+                region.label(),
+                target.name
+            ),
+        )
+    };
+
+    let low_end = match judge(&normalised, target, Region::Mud) {
+        None => no_range(Check::LowEnd, Region::Mud),
+        Some(j) if excess(j.level, j.range, Side::Above) >= TONAL_MARGIN_DB => finding(
             Check::LowEnd,
             Severity::Warn,
-            Some(mud),
-            Some(SPECTRAL_EXCESS_WARN_DB),
-            format!("{mud:.1} dB build-up in {} (mud) over a balanced mix's tilt", band_label(MUD_BAND_HZ)),
+            Some(j.level),
+            Some(j.range.high),
+            outside_message(Region::Mud, &j, Side::Above, target) + ": mud",
             &format!(
                 "find the tracks that pile up in {} (guitars, keys, pads, vocals' low end) and cut there with EQ",
-                band_label(MUD_BAND_HZ)
+                Region::Mud.label()
             ),
-        )
-    } else if sub.abs() >= SUB_BASS_DEVIATION_INFO_DB {
-        let (what, advice) = if sub > 0.0 {
-            (
-                "excess",
-                "check the sub-bass on full-range monitors: it eats headroom",
-            )
-        } else {
-            (
-                "little",
-                "fine for some styles; check on full-range monitors",
-            )
-        };
-        finding(
-            Check::LowEnd,
-            Severity::Info,
-            Some(sub),
-            Some(SUB_BASS_DEVIATION_INFO_DB),
-            format!(
-                "{what} sub-bass below {} Hz ({sub:+.1} dB against the tilt)",
-                SUB_BASS_HZ.1
-            ),
-            advice,
-        )
-    } else {
-        finding(
+        ),
+        Some(j) => finding(
             Check::LowEnd,
             Severity::Ok,
-            Some(mud),
-            Some(SPECTRAL_EXCESS_WARN_DB),
-            format!("{} {mud:+.1} dB against the tilt", band_label(MUD_BAND_HZ)),
+            Some(j.level),
+            Some(j.range.high),
+            within_message(Region::Mud, &j, target),
             "",
-        )
+        ),
     };
-    let harshness = if harsh >= SPECTRAL_EXCESS_WARN_DB {
-        finding(
+
+    let sub_bass = match judge(&normalised, target, Region::SubBass) {
+        None => no_range(Check::SubBass, Region::SubBass),
+        Some(j) if excess(j.level, j.range, Side::Above) >= TONAL_MARGIN_DB => finding(
+            Check::SubBass,
+            Severity::Warn,
+            Some(j.level),
+            Some(j.range.high),
+            outside_message(Region::SubBass, &j, Side::Above, target),
+            "check the sub-bass on full-range monitors or headphones: it eats headroom and booms on big systems",
+        ),
+        Some(j) if excess(j.level, j.range, Side::Below) >= TONAL_MARGIN_DB => finding(
+            Check::SubBass,
+            Severity::Info,
+            Some(j.level),
+            Some(j.range.low),
+            outside_message(Region::SubBass, &j, Side::Below, target) + ": little sub-bass",
+            "fine for some styles; check on full-range monitors",
+        ),
+        Some(j) => finding(
+            Check::SubBass,
+            Severity::Ok,
+            Some(j.level),
+            Some(j.range.high),
+            within_message(Region::SubBass, &j, target),
+            "",
+        ),
+    };
+
+    let harshness = match judge(&normalised, target, Region::Harsh) {
+        None => no_range(Check::Harshness, Region::Harsh),
+        Some(j) if excess(j.level, j.range, Side::Above) >= TONAL_MARGIN_DB => finding(
             Check::Harshness,
             Severity::Warn,
-            Some(harsh),
-            Some(SPECTRAL_EXCESS_WARN_DB),
-            format!(
-                "{harsh:.1} dB excess in {} over a balanced mix's tilt: may sound harsh",
-                band_label(HARSH_BAND_HZ)
-            ),
+            Some(j.level),
+            Some(j.range.high),
+            outside_message(Region::Harsh, &j, Side::Above, target) + ": may sound harsh",
             &format!(
                 "look for resonances in {} (vocals, guitars, cymbals) and tame them with EQ or a de-esser",
-                band_label(HARSH_BAND_HZ)
+                Region::Harsh.label()
             ),
-        )
-    } else {
-        finding(
+        ),
+        Some(j) => finding(
             Check::Harshness,
             Severity::Ok,
-            Some(harsh),
-            Some(SPECTRAL_EXCESS_WARN_DB),
-            format!(
-                "{} {harsh:+.1} dB against the tilt",
-                band_label(HARSH_BAND_HZ)
-            ),
+            Some(j.level),
+            Some(j.range.high),
+            within_message(Region::Harsh, &j, target),
             "",
-        )
+        ),
     };
-    vec![low_end, harshness]
+
+    let top_end = match judge(&normalised, target, Region::Top) {
+        None => no_range(Check::TopEnd, Region::Top),
+        Some(j) if excess(j.level, j.range, Side::Below) >= TONAL_MARGIN_DB => finding(
+            Check::TopEnd,
+            Severity::Warn,
+            Some(j.level),
+            Some(j.range.low),
+            outside_message(Region::Top, &j, Side::Below, target) + ": dull",
+            "the top end is missing: check for a low-pass or a dull source, or add air with a high shelf",
+        ),
+        Some(j) if excess(j.level, j.range, Side::Above) >= TONAL_MARGIN_DB => finding(
+            Check::TopEnd,
+            Severity::Warn,
+            Some(j.level),
+            Some(j.range.high),
+            outside_message(Region::Top, &j, Side::Above, target) + ": bright",
+            "the top end is bright: check cymbals, sibilance and exciters; a gentle high shelf cut may help",
+        ),
+        Some(j) => finding(
+            Check::TopEnd,
+            Severity::Ok,
+            Some(j.level),
+            Some(j.range.low),
+            within_message(Region::Top, &j, target),
+            "",
+        ),
+    };
+    vec![low_end, sub_bass, harshness, top_end]
 }

@@ -76,11 +76,10 @@ pub(super) fn mono_compat(s: &ReadinessStats) -> Finding {
             Some(loss),
             Some(MONO_LOSS_WARN_DB),
             format!(
-                "very wide (correlation {c:+.2}): in mono the mix is {loss:.1} dB quieter and \
-                 wide parts drop back"
+                "negative correlation ({c:+.2}): in mono the mix is {loss:.1} dB quieter and \
+                 wide parts partly cancel"
             ),
-            "not a polarity problem: listen in mono, and narrow wideners or delays on the main \
-             elements if they vanish",
+            "listen in mono: narrow wideners, delays or mid/side tricks on the main elements",
         );
     }
     if let Some((lo, lo_c)) = low.filter(|&(lo, _)| lo >= LOW_BAND_MONO_LOSS_WARN_DB) {
@@ -90,11 +89,38 @@ pub(super) fn mono_compat(s: &ReadinessStats) -> Finding {
             Some(lo),
             Some(LOW_BAND_MONO_LOSS_WARN_DB),
             format!(
-                "bass below {LOW_BAND_HZ} Hz is not mono: {lo:.1} dB quieter in mono (correlation {lo_c:+.2})"
+                "bass below {LOW_BAND_HZ} Hz partly cancels in mono: {lo:.1} dB quieter \
+                 (correlation {lo_c:+.2})"
             ),
             &format!(
                 "keep kick and bass centred: narrow or mono the low end below about {LOW_BAND_HZ} Hz"
             ),
+        );
+    }
+    if loss >= MONO_LOSS_WIDE_DB {
+        return finding(
+            Check::MonoCompat,
+            Severity::Info,
+            Some(loss),
+            Some(MONO_LOSS_WARN_DB),
+            format!(
+                "very wide (correlation {c:+.2}): in mono the mix is {loss:.1} dB quieter and \
+                 wide parts drop back"
+            ),
+            "not a polarity problem: listen in mono if the main elements must survive it",
+        );
+    }
+    if let Some((lo, lo_c)) = low.filter(|&(lo, _)| lo >= LOW_BAND_MONO_LOSS_WIDE_DB) {
+        return finding(
+            Check::MonoCompat,
+            Severity::Info,
+            Some(lo),
+            Some(LOW_BAND_MONO_LOSS_WARN_DB),
+            format!(
+                "bass below {LOW_BAND_HZ} Hz is not mono: {lo:.1} dB quieter in mono \
+                 (correlation {lo_c:+.2})"
+            ),
+            "fine for most releases; club and vinyl masters want the low end mono",
         );
     }
     finding(

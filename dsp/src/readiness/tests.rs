@@ -5,6 +5,49 @@ use super::*;
 use crate::spectrum::band_centers_hz;
 use crate::stats::PEAK_BINS;
 
+/// A target for these tests, independent of the built-in data: every band and region within
+/// 3 dB either side of the normalised median (0 dB).
+fn test_target() -> TonalTarget {
+    let r = Range {
+        low: -3.0,
+        median: 0.0,
+        high: 3.0,
+    };
+    TonalTarget {
+        name: "test".into(),
+        source: "unit tests".into(),
+        tracks: 10,
+        bands: [Some(r); crate::spectrum::BAND_COUNT],
+        regions: [Some(r); 4],
+    }
+}
+
+/// The rules against [`test_target`].
+fn evaluate(
+    s: &ReadinessStats,
+    profile: Profile,
+    platform: &'static platforms::Platform,
+    format: Option<&FileFormat>,
+) -> Report {
+    evaluate_against(s, profile, platform, format, &test_target())
+}
+
+/// Raises the bands whose centre lies in `hz` by `db`.
+fn boost(s: &mut ReadinessStats, (lo, hi): (f64, f64), db: f64) {
+    for (b, f) in s.spectrum_db.iter_mut().zip(band_centers_hz()) {
+        if (lo..=hi).contains(&f) {
+            *b = b.map(|v| v + db);
+        }
+    }
+}
+
+fn finding_of(r: &Report, id: Check) -> &Finding {
+    r.findings
+        .iter()
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| panic!("no {id:?} finding in {:#?}", r.findings))
+}
+
 /// The mono-downmix loss of two equal-level channels with correlation `r`.
 fn loss_at(r: f64) -> f64 {
     10.0 * (2.0 / (1.0 + r)).log10()
@@ -197,10 +240,16 @@ fn mono_compat_levels() {
         s.loud_correlation = Some(r);
         s.mono_loss_db = Some(loss_at(r));
         let (severity, message) = judge(&s);
-        assert_eq!(severity, Severity::Warn, "correlation {r}");
+        assert_eq!(severity, Severity::Info, "correlation {r}");
         assert!(message.contains("wide"), "{message}");
         assert!(!message.contains("cancel"), "{message}");
     }
+    // Held negative: parts partly cancel, worth a look.
+    s.loud_correlation = Some(-0.2);
+    s.mono_loss_db = Some(loss_at(-0.2));
+    let (severity, message) = judge(&s);
+    assert_eq!(severity, Severity::Warn);
+    assert!(message.contains("negative correlation"), "{message}");
 
     // Between the two: equal-level channels at -0.5 reach the fail threshold.
     s.loud_correlation = Some(-0.5);
@@ -209,14 +258,20 @@ fn mono_compat_levels() {
     s.mono_loss_db = Some(MONO_LOSS_FAIL_DB - 0.01);
     assert_eq!(judge(&s).0, Severity::Warn);
 
-    // Bass that is not mono warns; bass that cancels fails whatever the broadband figure.
+    // Bass that is not mono is information; bass held negative warns; bass that cancels fails,
+    // whatever the broadband figure.
     s.loud_correlation = Some(0.6);
     s.mono_loss_db = Some(loss_at(0.6));
     s.low_band_correlation = Some(0.3);
     s.low_band_mono_loss_db = Some(loss_at(0.3));
     let (severity, message) = judge(&s);
-    assert_eq!(severity, Severity::Warn);
+    assert_eq!(severity, Severity::Info);
     assert!(message.contains("150 Hz"), "{message}");
+    s.low_band_correlation = Some(-0.2);
+    s.low_band_mono_loss_db = Some(loss_at(-0.2));
+    let (severity, message) = judge(&s);
+    assert_eq!(severity, Severity::Warn);
+    assert!(message.contains("partly cancels"), "{message}");
     s.low_band_correlation = Some(-0.9);
     s.low_band_mono_loss_db = Some(loss_at(-0.9));
     assert_eq!(judge(&s).0, Severity::Fail);
@@ -233,34 +288,159 @@ fn equal_level_correlation_inverts_the_loss() {
 }
 
 #[test]
-fn spectral_bumps_are_found() {
-    let centres = band_centers_hz();
+fn spectral_regions_are_judged_against_the_targets_range() {
+    let mix = |s: &ReadinessStats| evaluate(s, Profile::Mix, &platforms::PLATFORMS[0], None);
+    // Within the range plus the margin: ok.
     let mut s = base();
-    for (b, f) in s.spectrum_db.iter_mut().zip(centres) {
-        if (200.0..=500.0).contains(&f) {
-            *b = b.map(|v| v + 5.0);
+    boost(&mut s, MUD_BAND_HZ, 5.9);
+    assert_eq!(severity_of(&mix(&s), Check::LowEnd), Severity::Ok);
+    // Beyond it: a warning naming the band, the level and the range.
+    let mut s = base();
+    boost(&mut s, MUD_BAND_HZ, 7.0);
+    let r = mix(&s);
+    let f = finding_of(&r, Check::LowEnd);
+    assert_eq!(f.severity, Severity::Warn);
+    assert_eq!(
+        f.message,
+        "4.0 dB above the test target's range at 200-500 Hz (+7.0 dB, range -3.0..+3.0 dB): mud"
+    );
+    assert_eq!(f.value, Some(7.0));
+    assert_eq!(f.threshold, Some(3.0));
+    // The other regions are untouched.
+    for c in [Check::SubBass, Check::Harshness, Check::TopEnd] {
+        assert_eq!(severity_of(&r, c), Severity::Ok, "{c:?}");
+    }
+
+    let mut s = base();
+    boost(&mut s, HARSH_BAND_HZ, 7.0);
+    assert_eq!(severity_of(&mix(&s), Check::Harshness), Severity::Warn);
+    // The top end both ways.
+    let mut s = base();
+    boost(&mut s, TOP_END_HZ, -7.0);
+    let r = mix(&s);
+    assert_eq!(severity_of(&r, Check::TopEnd), Severity::Warn);
+    assert!(finding_of(&r, Check::TopEnd).message.ends_with(": dull"));
+    let mut s = base();
+    boost(&mut s, TOP_END_HZ, 7.0);
+    let r = mix(&s);
+    assert!(finding_of(&r, Check::TopEnd).message.ends_with(": bright"));
+}
+
+#[test]
+fn sub_bass_and_mud_are_separate_findings() {
+    // Little sub-bass and a mud build-up at once: both are reported, neither hides the other.
+    let mut s = base();
+    boost(&mut s, SUB_BASS_HZ, -10.0);
+    boost(&mut s, MUD_BAND_HZ, 9.0);
+    let r = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
+    assert_eq!(severity_of(&r, Check::LowEnd), Severity::Warn);
+    assert_eq!(severity_of(&r, Check::SubBass), Severity::Info);
+    // Too much sub-bass warns: it eats headroom.
+    let mut s = base();
+    boost(&mut s, SUB_BASS_HZ, 8.0);
+    let r = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
+    assert_eq!(severity_of(&r, Check::SubBass), Severity::Warn);
+    assert_eq!(severity_of(&r, Check::LowEnd), Severity::Ok);
+}
+
+#[test]
+fn too_little_audio_holds_every_judgment() {
+    // A few seconds, hot, with a harsh spectrum: insufficient, and no warning or failure
+    // except what is wrong whatever follows (clipping).
+    let mut s = base();
+    s.non_silent_s = 4.0;
+    s.true_peak_dbtp = Some(-0.1);
+    boost(&mut s, HARSH_BAND_HZ, 9.0);
+    let r = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
+    assert_eq!(r.verdict, Verdict::Insufficient);
+    assert!(
+        r.findings.iter().all(|f| f.severity <= Severity::Info),
+        "{:#?}",
+        r.findings
+    );
+    let harsh = finding_of(&r, Check::Harshness);
+    assert!(
+        harsh.message.starts_with("too little audio"),
+        "{}",
+        harsh.message
+    );
+    assert_eq!(harsh.value, None);
+    assert!(finding_of(&r, Check::Headroom)
+        .message
+        .contains("-0.1 dBTP"));
+    s.clipped_samples = 3;
+    let r = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
+    assert_eq!(severity_of(&r, Check::Clipping), Severity::Fail);
+    assert_eq!(r.verdict, Verdict::Insufficient);
+}
+
+#[test]
+fn a_missing_spectrum_says_why() {
+    let mut s = base();
+    s.spectrum_db = [None; crate::spectrum::BAND_COUNT];
+    let live = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
+    assert_eq!(finding_of(&live, Check::LowEnd).message, "no spectrum yet");
+    let f24 = FileFormat {
+        codec: "pcm_s24le".into(),
+        bits_per_sample: Some(24),
+        float: false,
+        lossy: false,
+    };
+    let file = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], Some(&f24));
+    assert_eq!(
+        finding_of(&file, Check::LowEnd).message,
+        "no spectrum: too little audio"
+    );
+}
+
+#[test]
+fn built_in_targets_are_complete_and_say_where_they_come_from() {
+    for style in Style::ALL {
+        let t = style.target();
+        assert_eq!(t.name, style.id());
+        assert!(t.tracks >= MIN_TRACKS, "{style:?}");
+        assert!(t.source.contains(&t.tracks.to_string()), "{}", t.source);
+        for region in Region::ALL {
+            let r = t
+                .region(region)
+                .unwrap_or_else(|| panic!("{style:?} {region:?}"));
+            assert!(
+                r.low <= r.median && r.median <= r.high,
+                "{style:?} {region:?}"
+            );
+        }
+        // 100 Hz-10 kHz, the normalisation's span, has a range in every band.
+        for (f, b) in band_centers_hz().iter().zip(&t.bands) {
+            if (100.0..=10_000.0).contains(f) {
+                assert!(b.is_some(), "{style:?} {f} Hz");
+            }
         }
     }
-    assert_eq!(
-        severity_of(
-            &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-            Check::LowEnd
-        ),
-        Severity::Warn
+    assert_eq!(Style::from_id("acoustic"), Some(Style::Acoustic));
+    assert_eq!(Style::from_id("rock"), None);
+}
+
+#[test]
+fn a_target_built_from_tracks_spans_them() {
+    // Three tracks: flat, +6 dB in the mud, -6 dB in the mud.
+    let flat = base().spectrum_db;
+    let shifted = |db: f64| {
+        let mut s = base();
+        boost(&mut s, MUD_BAND_HZ, db);
+        s.spectrum_db
+    };
+    let t = TonalTarget::build("three", "unit test", &[flat, shifted(6.0), shifted(-6.0)])
+        .expect("three tracks make a target");
+    let mud = t.region(Region::Mud).expect("mud range");
+    assert!((mud.median - 0.0).abs() < 1e-9, "{mud:?}");
+    // Linear percentiles of (-6, 0, 6).
+    assert!(
+        (mud.low + 4.8).abs() < 1e-9 && (mud.high - 4.8).abs() < 1e-9,
+        "{mud:?}"
     );
-    let mut s = base();
-    for (b, f) in s.spectrum_db.iter_mut().zip(centres) {
-        if (2_000.0..=5_000.0).contains(&f) {
-            *b = b.map(|v| v + 5.0);
-        }
-    }
-    assert_eq!(
-        severity_of(
-            &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
-            Check::Harshness
-        ),
-        Severity::Warn
-    );
+    assert!(TonalTarget::build("two", "", &[flat, flat]).is_none());
+    let silent = [None; crate::spectrum::BAND_COUNT];
+    assert!(TonalTarget::build("silent", "", &[flat, flat, silent]).is_none());
 }
 
 #[test]
@@ -286,7 +466,7 @@ fn file_formats() {
 #[test]
 fn dc_and_dynamics() {
     let mut s = base();
-    s.dc_offset_dbfs[0] = Some(-35.0);
+    s.dc_offset_dbfs[0] = Some(-25.0);
     assert_eq!(
         severity_of(
             &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
@@ -294,7 +474,7 @@ fn dc_and_dynamics() {
         ),
         Severity::Fail
     );
-    s.dc_offset_dbfs[0] = Some(-55.0);
+    s.dc_offset_dbfs[0] = Some(-38.0);
     assert_eq!(
         severity_of(
             &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
@@ -302,11 +482,30 @@ fn dc_and_dynamics() {
         ),
         Severity::Warn
     );
-    let mut s = base();
-    s.loudness_range_lu = Some(20.0);
+    // The offsets real productions carry (-45..-90 dBFS) cost nothing.
+    s.dc_offset_dbfs[0] = Some(-50.0);
     assert_eq!(
         severity_of(
             &evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None),
+            Check::DcOffset
+        ),
+        Severity::Ok
+    );
+    // A wide range is information (orchestral and film music span 20 LU); a narrow one at a
+    // loud level warns.
+    let mut s = base();
+    s.loudness_range_lu = Some(20.0);
+    let r = evaluate(&s, Profile::Mix, &platforms::PLATFORMS[0], None);
+    assert_eq!(severity_of(&r, Check::LoudnessRange), Severity::Info);
+    assert!(finding_of(&r, Check::LoudnessRange)
+        .message
+        .contains("20.0 LU"));
+    let mut loud = base();
+    loud.loudness_range_lu = Some(2.0);
+    loud.integrated_lufs = Some(-9.0);
+    assert_eq!(
+        severity_of(
+            &evaluate(&loud, Profile::Mix, &platforms::PLATFORMS[0], None),
             Check::LoudnessRange
         ),
         Severity::Warn

@@ -34,7 +34,8 @@ pub(crate) const DYNAMICS_PLR_WARN_DB: f64 = 9.0;
 /// below this (dB). A separate, looser bound than [`DYNAMICS_PLR_WARN_DB`]: pinned peaks with
 /// little crest are a limiter at work even before the dynamics check warns.
 pub(crate) const LIMITING_PLR_FAIL_DB: f64 = 10.0;
-/// Dynamics: LRA above this means uneven sections (LU).
+/// Dynamics: LRA above this means very uneven sections (LU): information, since orchestral,
+/// film and much acoustic music spans more.
 pub(crate) const LRA_WIDE_LU: f64 = 15.0;
 /// Dynamics: LRA below this with a loud level means squashed (LU).
 pub(crate) const LRA_NARROW_LU: f64 = 3.0;
@@ -43,33 +44,47 @@ pub(crate) const LRA_NARROW_LU: f64 = 3.0;
 /// i.e. content of opposite polarity in the two channels (an inverted channel, a phase-flip
 /// widener): equal-level channels reach it at correlation -0.5.
 pub const MONO_LOSS_FAIL_DB: f64 = 6.0;
-/// Mono compatibility: a mono downmix this much quieter warns (dB): very wide material, where
-/// side-panned and decorrelated parts drop back in mono (equal-level channels at correlation
-/// +0.12; uncorrelated ones lose 3.0 dB).
-pub const MONO_LOSS_WARN_DB: f64 = 2.5;
+/// Mono compatibility: a mono downmix this much quieter warns (dB): the correlation is held
+/// negative (equal-level channels at -0.11), so parts partly cancel in mono. The positive half
+/// of a correlation meter is fine; uncorrelated channels (spaced microphones, wide reverbs) lose
+/// 3.0 dB and cancel nothing.
+pub const MONO_LOSS_WARN_DB: f64 = 3.5;
+/// Mono compatibility: a mono downmix this much quieter is very wide material, worth knowing
+/// (info): side-panned and decorrelated parts drop back in mono (equal-level channels at
+/// correlation +0.12).
+pub const MONO_LOSS_WIDE_DB: f64 = 2.5;
 /// Mono compatibility: the band below 150 Hz losing this much in mono fails: the bass cancels (dB).
 pub const LOW_BAND_MONO_LOSS_FAIL_DB: f64 = 6.0;
-/// Mono compatibility: the band below 150 Hz losing this much in mono warns (dB): the bass is
-/// not mono, so its weight changes on mono playback (equal-level channels at correlation +0.59).
-pub const LOW_BAND_MONO_LOSS_WARN_DB: f64 = 1.0;
-/// Spectrum: excess over the fitted tilt that flags a region (dB).
-pub(crate) const SPECTRAL_EXCESS_WARN_DB: f64 = 3.0;
-/// Spectrum: sub-bass deviation from the tilt worth mentioning (dB).
-pub(crate) const SUB_BASS_DEVIATION_INFO_DB: f64 = 6.0;
+/// Mono compatibility: the band below 150 Hz losing this much in mono warns (dB): the bass's
+/// correlation is negative, so it partly cancels on mono playback.
+pub const LOW_BAND_MONO_LOSS_WARN_DB: f64 = 3.5;
+/// Mono compatibility: the band below 150 Hz losing this much is not mono (info): its weight
+/// changes a little on mono playback (equal-level channels at correlation +0.59). Orchestral
+/// recordings and stereo bass patches do this; club and vinyl masters want it mono.
+pub const LOW_BAND_MONO_LOSS_WIDE_DB: f64 = 1.0;
+/// Spectrum: how far outside a target's range (its 10th-90th percentile) a region must lie to
+/// be flagged (dB). 3 dB over an octave or more is a change engineers hear as a different
+/// balance, not a matter of taste within a style.
+pub(crate) const TONAL_MARGIN_DB: f64 = 3.0;
 /// Mud region (Hz).
 pub const MUD_BAND_HZ: (f64, f64) = (200.0, 500.0);
 /// Harshness region (Hz).
 pub const HARSH_BAND_HZ: (f64, f64) = (2_000.0, 5_000.0);
 /// Sub-bass region (Hz).
-pub(crate) const SUB_BASS_HZ: (f64, f64) = (20.0, 60.0);
+pub const SUB_BASS_HZ: (f64, f64) = (20.0, 60.0);
+/// Top-end region (Hz): air, or the lack of it.
+pub const TOP_END_HZ: (f64, f64) = (8_000.0, 16_000.0);
 /// Tilt of a typical mix's spectrum (per-bin power, dB per octave): the slope that makes a
 /// balanced mix read flat, and the editor's default display slope.
 pub const REFERENCE_TILT_DB_PER_OCTAVE: f64 = 4.5;
 /// Range whose median (after the tilt) is the reference level (Hz).
 pub(crate) const REFERENCE_RANGE_HZ: (f64, f64) = (100.0, 10_000.0);
-/// DC offset that warns (dBFS).
-pub(crate) const DC_WARN_DBFS: f64 = -60.0;
-/// DC offset that fails (dBFS).
-pub(crate) const DC_FAIL_DBFS: f64 = -40.0;
+/// DC offset that warns (dBFS): 0.8 % of full scale. From about 1 % (-40 dBFS) an offset costs
+/// a tenth of a dB of headroom and clicks where the mix is cut or faded. Real productions and
+/// masters carry -45..-90 dBFS of DC, which costs nothing a mastering engineer hears.
+pub(crate) const DC_WARN_DBFS: f64 = -42.0;
+/// DC offset that fails (dBFS): 3 % of full scale, a quarter of a dB of headroom and an audible
+/// thump when playback starts.
+pub(crate) const DC_FAIL_DBFS: f64 = -30.0;
 /// File format: integer bit depth below this gets advice.
 pub(crate) const MIN_INTEGER_BITS: u32 = 24;

@@ -1,12 +1,13 @@
 //! Spectrum: the live 1/6-octave spectrum and the long-term one the readiness checks read, on a
 //! log-frequency axis from 20 Hz to 20 kHz, drawn with a stated slope that pivots at 1 kHz so a
-//! balanced mix reads flat. The mud (200-500 Hz) and harshness (2-5 kHz) regions are shaded
-//! when their check warns.
+//! balanced mix reads flat. Behind the long-term spectrum lies the chosen style's tonal target
+//! (its 10th-90th percentile range, placed at the mix's own level). The mud (200-500 Hz) and
+//! harshness (2-5 kHz) regions are shaded when their check warns.
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{pos2, vec2, Align, Align2, Color32, Layout, Rect, RichText, Sense, Shape, Stroke, Ui};
 use preflight_dsp::readiness::{
-    Check, Severity, HARSH_BAND_HZ, MUD_BAND_HZ, REFERENCE_TILT_DB_PER_OCTAVE,
+    normalise, Check, Severity, Style, HARSH_BAND_HZ, MUD_BAND_HZ, REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::{band_centers_hz, BAND_COUNT};
 use preflight_dsp::{fft_len, FREQUENCY_GRID_HZ};
@@ -36,6 +37,7 @@ pub(super) fn draw(ui: &mut Ui, view: &View, actions: &mut Actions) {
         panel_title(ui, "Spectrum");
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             slope_selector(ui, view, slope, actions);
+            style_selector(ui, view, actions);
         });
     });
     let rect = ui.available_rect_before_wrap();
@@ -78,6 +80,35 @@ fn slope_selector(ui: &mut Ui, view: &View, slope: f32, actions: &mut Actions) {
         .on_hover_text(
             "Slope added to the display, pivoting at 1 kHz. The readiness checks use 4.5 dB/oct.",
         );
+}
+
+/// The style whose tonal target the checks read.
+fn style_selector(ui: &mut Ui, view: &View, actions: &mut Actions) {
+    let current = view.model.style();
+    ui.spacing_mut().interact_size.y = 16.0;
+    ui.spacing_mut().button_padding = vec2(4.0, 0.0);
+    egui::ComboBox::from_id_salt("tonal_style")
+        .selected_text(
+            RichText::new(format!("target: {}", current.id()))
+                .size(theme::SIZE_SMALL)
+                .color(theme::TEXT_WEAK),
+        )
+        .show_ui(ui, |ui| {
+            for style in Style::ALL {
+                if ui
+                    .selectable_label(style == current, style.title())
+                    .clicked()
+                    && style != current
+                {
+                    actions.set_style = Some(style);
+                }
+            }
+        })
+        .response
+        .on_hover_text(format!(
+            "Tonal-balance target the spectral checks read: {}",
+            view.model.tonal_target().source
+        ));
 }
 
 /// "1/6 oct · 4.5 dB/oct slope · 4096-pt FFT".
@@ -219,6 +250,37 @@ fn plot(ui: &Ui, view: &View, rect: Rect, slope: f32) {
         painter.add(Shape::line(run, Stroke::new(1.5, theme::SPECTRUM)));
     }
 
+    // The target's range behind the long-term spectrum, at the mix's own level: the target is
+    // normalised (4.5 dB/oct tilt, relative to the median over 100 Hz-10 kHz), so it is placed
+    // at the median of this mix and drawn with the display's slope.
+    let measured = view.snapshot.readiness.spectrum_db;
+    if let Some(normalised) = normalise(&measured) {
+        let median = measured
+            .iter()
+            .zip(&normalised)
+            .enumerate()
+            .find_map(|(b, (m, n))| Some(tilt_by(b, (*m)?, REFERENCE_TILT_DB_PER_OCTAVE) - (*n)?));
+        if let Some(median) = median {
+            let edge =
+                |pick: fn(&preflight_dsp::readiness::Range) -> f64| -> Vec<Option<egui::Pos2>> {
+                    view.model
+                        .tonal_target()
+                        .bands
+                        .iter()
+                        .enumerate()
+                        .map(|(b, r)| {
+                            r.as_ref().map(|r| {
+                                let raw = median + pick(r)
+                                    - REFERENCE_TILT_DB_PER_OCTAVE * (centres[b] / 1000.0).log2();
+                                pos2(x_of_hz(plot, centres[b] as f32), y_of(tilt(b, raw as f32)))
+                            })
+                        })
+                        .collect()
+                };
+            fill_between(&painter, &edge(|r| r.high), &edge(|r| r.low), theme::TARGET);
+        }
+    }
+
     // Long-term spectrum (what the checks read).
     let long_term: Vec<Option<egui::Pos2>> = view
         .snapshot
@@ -245,6 +307,7 @@ fn plot(ui: &Ui, view: &View, rect: Rect, slope: f32) {
             "— long-term (what the checks read)",
             theme::SPECTRUM_LONG_TERM,
         ),
+        ("■ target range", theme::TARGET),
     ] {
         let r = painter.text(
             pos2(x, plot.top() + 2.0),
@@ -284,6 +347,41 @@ fn runs(points: &[Option<egui::Pos2>]) -> Vec<Vec<egui::Pos2>> {
 }
 
 /// The area between the line through `points` and `bottom`, fading towards the bottom.
+/// A band's raw level tilted by `slope` dB per octave about 1 kHz.
+fn tilt_by(band: usize, db: f64, slope: f64) -> f64 {
+    db + slope * (band_centers_hz()[band] / 1000.0).log2()
+}
+
+/// Fills the area between two lines (same x per index) where both have points.
+fn fill_between(
+    painter: &egui::Painter,
+    upper: &[Option<egui::Pos2>],
+    lower: &[Option<egui::Pos2>],
+    color: Color32,
+) {
+    let mut mesh = Mesh::default();
+    let fill = theme::faded(color, 0.22);
+    for k in 1..upper.len().min(lower.len()) {
+        let (Some(a), Some(b), Some(c), Some(d)) = (upper[k - 1], upper[k], lower[k], lower[k - 1])
+        else {
+            continue;
+        };
+        let base = mesh.vertices.len() as u32;
+        for pos in [a, b, c, d] {
+            mesh.vertices.push(Vertex {
+                pos,
+                uv: WHITE_UV,
+                color: fill,
+            });
+        }
+        mesh.add_triangle(base, base + 1, base + 2);
+        mesh.add_triangle(base, base + 2, base + 3);
+    }
+    if !mesh.is_empty() {
+        painter.add(Shape::mesh(mesh));
+    }
+}
+
 fn fill_under(painter: &egui::Painter, points: &[Option<egui::Pos2>], bottom: f32, color: Color32) {
     let mut mesh = Mesh::default();
     let top_color = theme::faded(color, 0.45);

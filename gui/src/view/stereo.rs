@@ -4,8 +4,8 @@
 use egui::epaint::Mesh;
 use egui::{pos2, vec2, Align2, Color32, Rect, RichText, Sense, Stroke, Ui};
 use preflight_dsp::readiness::{
-    equal_level_correlation, LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WARN_DB,
-    MONO_LOSS_FAIL_DB, MONO_LOSS_WARN_DB,
+    equal_level_correlation, LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WIDE_DB,
+    MONO_LOSS_FAIL_DB, MONO_LOSS_WIDE_DB,
 };
 
 use super::{x_of, View};
@@ -41,7 +41,7 @@ pub(super) fn draw(ui: &mut Ui, view: &View) {
             view,
             "Correlation",
             live(s.correlation),
-            zones(MONO_LOSS_FAIL_DB, MONO_LOSS_WARN_DB),
+            zones(MONO_LOSS_FAIL_DB, MONO_LOSS_WIDE_DB),
         );
         ui.add_space(5.0);
         correlation(
@@ -49,7 +49,7 @@ pub(super) fn draw(ui: &mut Ui, view: &View) {
             view,
             "Low band < 150 Hz",
             live(s.low_band_correlation),
-            zones(LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WARN_DB),
+            zones(LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WIDE_DB),
         );
         ui.add_space(4.0);
         balance(ui, view, live(s.balance_db));
@@ -208,11 +208,11 @@ mod tests {
 
     #[test]
     fn correlation_words_follow_the_readiness_thresholds() {
-        let broadband = zones(MONO_LOSS_FAIL_DB, MONO_LOSS_WARN_DB);
+        let broadband = zones(MONO_LOSS_FAIL_DB, MONO_LOSS_WIDE_DB);
         assert_eq!(correlation_word(-0.8, broadband).0, "✖ out of phase");
         assert_eq!(correlation_word(-0.05, broadband).0, "⚠ wide");
         assert_eq!(correlation_word(0.85, broadband).0, "✔ mono-safe");
-        let low = zones(LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WARN_DB);
+        let low = zones(LOW_BAND_MONO_LOSS_FAIL_DB, LOW_BAND_MONO_LOSS_WIDE_DB);
         assert_eq!(correlation_word(0.5, low).0, "⚠ wide");
     }
 }

@@ -350,9 +350,9 @@ pub(crate) fn measured_vs_threshold(f: &Finding) -> String {
             v.map_or_else(dash, |x| format!("{x:.1} dB quieter in mono")),
             t.map_or_else(dash, |x| format!("{x:.1} dB")),
         ),
-        Check::LowEnd | Check::Harshness => (
-            format!("{} against the tilt", format_db(v, "dB")),
-            format_db(t, "dB"),
+        Check::LowEnd | Check::SubBass | Check::Harshness | Check::TopEnd => (
+            format!("{} (normalised band level)", format_db(v, "dB")),
+            format!("{} (edge of the target's range)", format_db(t, "dB")),
         ),
         Check::Dynamics => (
             v.map_or_else(dash, |x| format!("PLR {x:.1} dB")),

@@ -1,0 +1,195 @@
+//! Tonal targets, end to end: `preflight target build` from reference files and folders,
+//! `preflight check --target` and `--style`, and the errors of each.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use preflight_dsp::mixes;
+use serde_json::Value;
+use support::{json, preflight, stderr, wav, Audio};
+
+const RATE: u32 = 48_000;
+const SECONDS: f64 = 20.0;
+
+fn write_mix(path: &Path, planar: &[Vec<f32>]) {
+    let samples: Vec<f64> = planar[0]
+        .iter()
+        .zip(&planar[1])
+        .flat_map(|(&l, &r)| [l as f64, r as f64])
+        .collect();
+    let audio = Audio {
+        sample_rate_hz: RATE,
+        channels: 2,
+        samples,
+    };
+    wav::write_int(path, &audio, 24);
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap_or_else(|| panic!("non-UTF-8 path"))
+}
+
+/// Four clean reference mixes (seeds 2-5) in `refs/`.
+fn references(dir: &Path) -> PathBuf {
+    let refs = dir.join("refs");
+    std::fs::create_dir_all(refs.join("more")).unwrap_or_else(|e| panic!("{e}"));
+    for seed in 2..=5u64 {
+        let sub = if seed % 2 == 0 { "" } else { "more" };
+        let path = refs.join(sub).join(format!("ref{seed}.wav"));
+        write_mix(&path, &mixes::clean_mix(RATE, SECONDS, seed));
+    }
+    // Not audio by its name: a folder search leaves it alone.
+    std::fs::write(refs.join("notes.txt"), "mix notes").unwrap_or_else(|e| panic!("{e}"));
+    refs
+}
+
+fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|x| x["id"] == id))
+        .unwrap_or_else(|| panic!("no {id} finding in {report:#}"))
+}
+
+#[test]
+fn a_target_built_from_references_judges_a_mix_against_them() {
+    let dir = tempdir();
+    let refs = references(dir.path());
+    let target = dir.path().join("my-refs.json");
+    let out = preflight(&["target", "build", s(&refs), "-o", s(&target)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("'my-refs' (4 tracks)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file["name"], "my-refs");
+    assert_eq!(file["tracks"], 4);
+    assert_eq!(file["files"].as_array().map(Vec::len), Some(4));
+    let regions: Vec<&str> = file["regions"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|x| x["id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(regions, ["sub_bass", "low_end", "harshness", "top_end"]);
+    assert!(file["bands"].as_array().is_some_and(|b| b.len() > 40));
+
+    // A mix like the references passes; one with 10 dB more at 300 Hz is muddy against them.
+    let clean = dir.path().join("clean.wav");
+    write_mix(&clean, &mixes::clean_mix(RATE, SECONDS, 1));
+    let mut muddy_mix = mixes::clean_mix(RATE, SECONDS, 1);
+    mixes::peaking_eq(&mut muddy_mix, RATE, 300.0, 10.0, 1.0);
+    mixes::normalise_peak(&mut muddy_mix, -4.7);
+    let muddy = dir.path().join("muddy.wav");
+    write_mix(&muddy, &muddy_mix);
+
+    let out = preflight(&[
+        "check",
+        "--json",
+        "--target",
+        s(&target),
+        s(&clean),
+        s(&muddy),
+    ]);
+    let reports = json(&out);
+    let (clean, muddy) = (&reports[0], &reports[1]);
+    assert_eq!(clean["target"], "my-refs");
+    for id in ["low_end", "sub_bass", "harshness", "top_end"] {
+        assert_eq!(finding(clean, id)["severity"], "ok", "{id}: {clean:#}");
+    }
+    let mud = finding(muddy, "low_end");
+    assert_eq!(mud["severity"], "warn", "{mud:#}");
+    let message = mud["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("above the my-refs target's range at 200-500 Hz"),
+        "{message}"
+    );
+
+    // The same files against a built-in style name it.
+    let out = preflight(&[
+        "check",
+        "--json",
+        "--style",
+        "acoustic",
+        s(&dir.path().join("clean.wav")),
+    ]);
+    assert_eq!(json(&out)["target"], "acoustic");
+}
+
+#[test]
+fn target_errors_are_clear_and_lose_nothing() {
+    let dir = tempdir();
+    let refs = references(dir.path());
+    let target = dir.path().join("t.json");
+
+    // Too few tracks.
+    let two: Vec<PathBuf> = ["ref2.wav", "ref4.wav"]
+        .iter()
+        .map(|n| refs.join(n))
+        .collect();
+    let out = preflight(&["target", "build", s(&two[0]), s(&two[1]), "-o", s(&target)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("at least 3 tracks"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!target.exists());
+
+    // A missing reference is named; nothing is written.
+    let missing = dir.path().join("gone.wav");
+    let out = preflight(&["target", "build", s(&refs), s(&missing), "-o", s(&target)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("gone.wav: no such file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!target.exists());
+
+    // An unreadable reference is named and left out; the others make the target.
+    let broken = refs.join("broken.wav");
+    std::fs::write(&broken, b"RIFF....WAVEjunk").unwrap_or_else(|e| panic!("{e}"));
+    let out = preflight(&["target", "build", s(&refs), "-o", s(&target)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("broken.wav"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("left out of the target"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A target file that is not one: check refuses before measuring anything.
+    let clean = refs.join("ref2.wav");
+    for (name, text) in [
+        ("garbage.json", "not json at all"),
+        (
+            "empty.json",
+            r#"{"name":"x","source":"","tracks":0,"normalisation":"","bands":[],"regions":[]}"#,
+        ),
+        (
+            "inverted.json",
+            r#"{"name":"x","source":"","tracks":3,"normalisation":"","bands":[],
+               "regions":[{"id":"low_end","from_hz":200.0,"to_hz":500.0,"low":3.0,"median":0.0,"high":-3.0}]}"#,
+        ),
+    ] {
+        let bad = dir.path().join(name);
+        std::fs::write(&bad, text).unwrap_or_else(|e| panic!("{e}"));
+        let out = preflight(&["check", "--target", s(&bad), s(&clean)]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(name) && err.contains("target"),
+            "{name}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(out.stdout.is_empty(), "{name}");
+    }
+}
