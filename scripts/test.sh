@@ -2,7 +2,8 @@
 # Runs Preflight's whole test suite on a fresh machine: installs what the host tests need
 # (Debian packages when run as root, a Python venv with pedalboard), builds the CLAP/VST3
 # bundles, then runs every Rust test, the VST3 host tests (pedalboard, Ardour), the CLAP host
-# tests (Qtractor) and, where ../shared/tools/clap-validator exists, clap-validator.
+# tests (Qtractor), the real-music validation's short form and, where
+# ../shared/tools/clap-validator exists, clap-validator.
 #
 #   ./scripts/test.sh            everything
 #   PREFLIGHT_LONG=1 ./scripts/test.sh   also the long reliability forms (see README)
@@ -79,6 +80,10 @@ echo "== Ardour 7 host tests (VST3, headless)"
 
 echo "== Qtractor host tests (CLAP, JACK dummy driver, Xvfb)"
 .venv/bin/python -m pytest -q -rxX plugin/tests/host_qtractor.py
+
+echo "== Real-music validation, short form (LMMS demo songs, game soundtracks, ffmpeg defects)"
+# scripts/validate.py installs LMMS and the soundtracks' packages (as root), renders and judges.
+.venv/bin/python -m pytest -q -rxX cli/tests/real_music.py
 
 validator=../shared/tools/clap-validator
 if [ -x "$validator" ]; then

@@ -41,7 +41,15 @@ MIX_PEAK_DBTP = -5.0
 # Shortest master worth judging (s): the packages also ship jingles and stingers.
 MIN_MASTER_S = 30.0
 
-PACKAGES_SHORT = ["lmms", "extremetuxracer-data", "frozen-bubble-data", "ffmpeg"]
+# LMMS with the LADSPA effects its demo songs use (what it recommends, but its Windows VST host).
+PACKAGES_SHORT = [
+    "lmms",
+    "tap-plugins",
+    "caps",
+    "extremetuxracer-data",
+    "frozen-bubble-data",
+    "ffmpeg",
+]
 PACKAGES_FULL = PACKAGES_SHORT + ["wesnoth-1.16-music"]
 
 LMMS_PROJECTS = Path("/usr/share/lmms/projects")
@@ -351,8 +359,9 @@ def main() -> int:
     for tool in ("ffmpeg", "lmms"):
         if shutil.which(tool) is None:
             sys.exit(f"validate: {tool} is not installed")
-    if not PREFLIGHT.exists():
-        run(["cargo", "build", "--release", "-p", "preflight-cli"], cwd=ROOT)
+    if not args.preflight:
+        # Up to date in a moment when it already is.
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "preflight-cli"], cwd=ROOT, check=True)
     work = args.work / ("short" if args.short else "full")
     work.mkdir(parents=True, exist_ok=True)
 
