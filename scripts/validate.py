@@ -310,12 +310,44 @@ def pct(k: int, n: int) -> str:
     return f"{100.0 * k / n:.0f} % ({k}/{n})" if n else "-"
 
 
+def value(report: dict, check: str) -> float | None:
+    return next((f["value"] for f in report["findings"] if f["id"] == check), None)
+
+
+def auc(positives: list[float], negatives: list[float]) -> float:
+    """The chance that a defect version reads further out than a clean track (1: always)."""
+    pairs = [(p > n) + 0.5 * (p == n) for p in positives for n in negatives]
+    return sum(pairs) / len(pairs)
+
+
+def separation(results: Results, d: Defect) -> str:
+    """For a spectral defect: the AUC of its check's cross-validated level, defect versions
+    against every clean track (productions and masters); the sign follows the defect."""
+    if len(d.expect) != 1 or d.expect[0] not in SPECTRAL:
+        return ""
+    check = d.expect[0]
+    sign = -1.0 if d.id == "dull" else 1.0
+    pos = [sign * v for e in results.defects.get(d.id, {}).values() if (v := value(e["cv"], check)) is not None]
+    neg = [
+        sign * v
+        for e in [*results.clean.values(), *results.masters.values()]
+        if (v := value(e["cv"], check)) is not None
+    ]
+    return f"{auc(pos, neg):.2f}" if pos and neg else "-"
+
+
 def table(results: Results) -> str:
-    lines = ["| defect (ffmpeg) | expected finding | detected (warn or fail) |", "|---|---|---|"]
+    lines = [
+        "| defect (ffmpeg) | expected finding | detected (warn or fail) | separation (AUC) |",
+        "|---|---|---|---|",
+    ]
     for d in DEFECTS:
         reports = results.defects.get(d.id, {})
         k = sum(flagged(r, d.expect) for r in reports.values())
-        lines.append(f"| {d.id}: {d.description} | {' or '.join(d.expect)} | {pct(k, len(reports))} |")
+        lines.append(
+            f"| {d.id}: {d.description} | {' or '.join(d.expect)} | {pct(k, len(reports))} "
+            f"| {separation(results, d)} |"
+        )
     checks = sorted(
         {
             f["id"]
@@ -350,7 +382,12 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--json", type=Path, help="write every figure and finding here")
     ap.add_argument("--preflight", type=Path, help="the preflight binary (default: the release build)")
+    ap.add_argument("--report", type=Path, metavar="JSON", help="print the tables of a saved --json run")
     args = ap.parse_args()
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        print(table(Results(saved["clean"], saved["masters"], saved["defect_reports"])))
+        return 0
     global PREFLIGHT
     if args.preflight:
         PREFLIGHT = args.preflight.resolve()
