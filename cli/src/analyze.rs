@@ -79,6 +79,10 @@ pub struct Analysis {
     pub history_interval_s: f64,
     /// The loudness history (see `preflight_dsp::Summary::history`).
     pub history: Vec<HistoryRow>,
+    /// Crest factor: highest sample peak over RMS, loudest channel (dB).
+    pub crest_factor_db: Option<f64>,
+    /// Mid energy over side energy (dB; large = narrow).
+    pub mid_side_ratio_db: Option<f64>,
 }
 
 /// Decodes `path` block by block into a meter (a long plain-PCM WAV file in parts, on up to
@@ -179,6 +183,8 @@ impl Analysis {
             warnings,
             history_interval_s: summary.history_interval_s,
             history: summary.history,
+            crest_factor_db: summary.crest_factor_db,
+            mid_side_ratio_db: summary.mid_side_ratio_db,
         }
     }
 }

@@ -7,11 +7,13 @@
 //! - [`check`]: the readiness report of `preflight check` ([`check::CheckReport`]).
 //! - [`html`]: the HTML report of `preflight check --report`.
 //! - [`export`]: the history CSV and the names of per-file outputs.
+//! - [`compare`]: a mix against reference tracks (`preflight compare`).
 //! - [`target`]: tonal targets as JSON (`preflight target build`, `check --target`).
 //! - [`guard`]: keeps a decoder panic on a malformed file from ending a batch.
 
 pub mod analyze;
 pub mod check;
+pub mod compare;
 mod container;
 pub mod decode;
 mod error;

@@ -8,6 +8,7 @@ use anyhow::{anyhow, Context};
 use clap::{Args, Parser, Subcommand};
 
 use preflight_cli::check::{check, to_text, CheckReport, Style};
+use preflight_cli::compare::{compare, to_text as compare_text};
 use preflight_cli::export::{history_csv, output_names};
 use preflight_cli::target::{self as targets, TargetFile};
 use preflight_cli::{analyze_file, AnalysisReport, AnalyzeOptions};
@@ -75,6 +76,38 @@ enum Command {
     /// Build tonal-balance targets from reference tracks
     #[command(subcommand)]
     Target(TargetCommand),
+    /// Compare a mix with reference tracks, loudness-matched
+    #[command(
+        long_about = "Compare a mix with reference tracks (files, or folders searched for audio \
+        files). The spectra are loudness-matched: each 1/6-octave band is taken relative to the \
+        track's integrated loudness, and the mix is compared with the references' mean, per \
+        band and in the four regions the tonal checks read (sub_bass 20-60 Hz, low_end \
+        200-500 Hz, harshness 2-5 kHz, top_end 8-16 kHz). Beside them: integrated loudness, \
+        loudness range, PLR, PSR at the loudest 3 s, crest factor, correlation (broadband and \
+        below 150 Hz) and the side level against the mid. Differences of 2 dB or more in a \
+        region get a sentence.\n\n\
+        JSON keys: mix, references, regions [{id, from_hz, to_hz, mix_db, references_db, \
+        difference_db}], bands [{hz, difference_db}], figures [{id, mix, references, \
+        difference}], notes.\n\n\
+        Exit status: 0 compared, 2 the mix or every reference could not be read (a reference \
+        that cannot be read is named and left out)."
+    )]
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// The mix
+    #[arg(value_name = "MIX")]
+    mix: PathBuf,
+
+    /// Reference files or folders
+    #[arg(value_name = "REF", required = true)]
+    refs: Vec<PathBuf>,
+
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,6 +273,53 @@ fn main() -> ExitCode {
         Command::Analyze(args) => run_analyze(&args),
         Command::Check(args) => run_check(&args),
         Command::Target(TargetCommand::Build(args)) => run_target_build(&args),
+        Command::Compare(args) => run_compare(&args),
+    }
+}
+
+fn run_compare(args: &CompareArgs) -> ExitCode {
+    let options = AnalyzeOptions::default();
+    let mix = match analyze_one(&args.mix, &options) {
+        Ok(mix) => mix,
+        Err(err) => {
+            report_line(&format!("{err:#}"));
+            return ExitCode::from(EXIT_FILE_ERROR);
+        }
+    };
+    let files = match targets::collect(&args.refs) {
+        Ok(files) => files,
+        Err(err) => {
+            report_line(&err);
+            return ExitCode::from(EXIT_FILE_ERROR);
+        }
+    };
+    let mut references = Vec::new();
+    for path in &files {
+        match analyze_one(path, &options) {
+            Ok(a) => references.push(a),
+            Err(err) => report_line(&format!("{err:#}; left out of the comparison")),
+        }
+    }
+    if references.is_empty() {
+        report_line("no reference could be read");
+        return ExitCode::from(EXIT_FILE_ERROR);
+    }
+    let report = compare(&mix, &references);
+    let printed = if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => print_text(&format!("{text}\n")),
+            Err(err) => {
+                report_line(&format!("cannot write JSON: {err}"));
+                return ExitCode::from(EXIT_FILE_ERROR);
+            }
+        }
+    } else {
+        print_text(&compare_text(&report))
+    };
+    if printed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FILE_ERROR)
     }
 }
 

@@ -193,3 +193,115 @@ fn target_errors_are_clear_and_lose_nothing() {
         assert!(out.stdout.is_empty(), "{name}");
     }
 }
+
+fn compare_json(args: &[&str]) -> (Value, i32, String) {
+    let mut all = vec!["compare", "--json"];
+    all.extend_from_slice(args);
+    let out = preflight(&all);
+    (json(&out), out.status.code().unwrap_or(-1), stderr(&out))
+}
+
+fn region_difference(report: &Value, id: &str) -> f64 {
+    report["regions"]
+        .as_array()
+        .and_then(|r| r.iter().find(|x| x["id"] == id))
+        .and_then(|r| r["difference_db"].as_f64())
+        .unwrap_or_else(|| panic!("no {id} difference in {report:#}"))
+}
+
+fn figure_difference(report: &Value, id: &str) -> f64 {
+    report["figures"]
+        .as_array()
+        .and_then(|r| r.iter().find(|x| x["id"] == id))
+        .and_then(|r| r["difference"].as_f64())
+        .unwrap_or_else(|| panic!("no {id} difference in {report:#}"))
+}
+
+#[test]
+fn compare_finds_what_differs_from_the_references_loudness_matched() {
+    let dir = tempdir();
+    let refs = references(dir.path());
+
+    // 10 dB more at 300 Hz than the references: the low-mid is heavier, the rest matches.
+    let mut muddy_mix = mixes::clean_mix(RATE, SECONDS, 1);
+    mixes::peaking_eq(&mut muddy_mix, RATE, 300.0, 10.0, 1.0);
+    mixes::normalise_peak(&mut muddy_mix, -4.7);
+    let muddy = dir.path().join("muddy.wav");
+    write_mix(&muddy, &muddy_mix);
+    let (report, code, err) = compare_json(&[s(&muddy), s(&refs)]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(report["references"].as_array().map(Vec::len), Some(4));
+    // At matched loudness the boost also makes the rest read lighter (it raised the integrated
+    // loudness), so the low-mid must stand out from every other region.
+    let mud = region_difference(&report, "low_end");
+    assert!(mud >= 4.0, "low_end {mud}");
+    for other in ["sub_bass", "harshness", "top_end"] {
+        let d = region_difference(&report, other);
+        assert!(mud - d >= 5.0, "low_end {mud} against {other} {d}");
+    }
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("200-500 Hz: your mix has a heavier low-mid (mud)"),
+        "{notes}"
+    );
+    let ids: Vec<&str> = report["figures"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|x| x["id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        ids,
+        [
+            "integrated_lufs",
+            "loudness_range_lu",
+            "plr_db",
+            "psr_db",
+            "crest_factor_db",
+            "correlation",
+            "low_band_correlation",
+            "side_db"
+        ]
+    );
+
+    // The same audio 6 dB down: only the loudness differs, the balance is matched.
+    let mut quiet_mix = mixes::clean_mix(RATE, SECONDS, 2);
+    mixes::gain(&mut quiet_mix, -6.0);
+    let quiet = dir.path().join("quiet.wav");
+    write_mix(&quiet, &quiet_mix);
+    let (report, code, err) = compare_json(&[s(&quiet), s(&refs.join("ref2.wav"))]);
+    assert_eq!(code, 0, "{err}");
+    let loudness = figure_difference(&report, "integrated_lufs");
+    assert!((loudness + 6.0).abs() < 0.05, "{loudness}");
+    for id in ["sub_bass", "low_end", "harshness", "top_end"] {
+        let d = region_difference(&report, id);
+        assert!(d.abs() < 0.05, "{id}: {d}");
+    }
+    assert!(
+        report["notes"].to_string().contains("6.0 LU quieter"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn compare_names_what_it_cannot_read() {
+    let dir = tempdir();
+    let refs = references(dir.path());
+    let mix = refs.join("ref2.wav");
+    let broken = dir.path().join("broken.wav");
+    std::fs::write(&broken, b"RIFF....WAVEjunk").unwrap_or_else(|e| panic!("{e}"));
+
+    // A broken reference is named and left out.
+    let (report, code, err) = compare_json(&[s(&mix), s(&broken), s(&refs.join("ref4.wav"))]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("broken.wav") && err.contains("left out"),
+        "{err}"
+    );
+    assert_eq!(report["references"].as_array().map(Vec::len), Some(1));
+    // Only broken references, or a broken mix: exit 2, one line naming it, nothing printed.
+    for args in [[s(&mix), s(&broken)], [s(&broken), s(&mix)]] {
+        let out = preflight(&["compare", args[0], args[1]]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        assert!(stderr(&out).contains("broken.wav"), "{}", stderr(&out));
+    }
+}
