@@ -12,16 +12,7 @@ use support::{json, preflight, stderr, stdout, wav, Audio};
 const RATE: u32 = 48_000;
 
 fn write_mix(dir: &Path, name: &str, planar: &[Vec<f32>], bits: u16) -> PathBuf {
-    let samples: Vec<f64> = planar[0]
-        .iter()
-        .zip(&planar[1])
-        .flat_map(|(&l, &r)| [l as f64, r as f64])
-        .collect();
-    let audio = Audio {
-        sample_rate_hz: RATE,
-        channels: 2,
-        samples,
-    };
+    let audio = Audio::stereo(RATE, planar);
     let path = dir.join(name);
     if bits == 32 {
         wav::write_f32(&path, &audio);

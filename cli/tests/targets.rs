@@ -13,17 +13,7 @@ const RATE: u32 = 48_000;
 const SECONDS: f64 = 20.0;
 
 fn write_mix(path: &Path, planar: &[Vec<f32>]) {
-    let samples: Vec<f64> = planar[0]
-        .iter()
-        .zip(&planar[1])
-        .flat_map(|(&l, &r)| [l as f64, r as f64])
-        .collect();
-    let audio = Audio {
-        sample_rate_hz: RATE,
-        channels: 2,
-        samples,
-    };
-    wav::write_int(path, &audio, 24);
+    wav::write_int(path, &Audio::stereo(RATE, planar), 24);
 }
 
 fn tempdir() -> tempfile::TempDir {

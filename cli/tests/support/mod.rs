@@ -66,6 +66,20 @@ impl Audio {
     pub fn frames(&self) -> usize {
         self.samples.len() / usize::from(self.channels)
     }
+
+    /// A stereo pair of planar channels (as `preflight_dsp::mixes` makes them).
+    pub fn stereo(sample_rate_hz: u32, planar: &[Vec<f32>]) -> Self {
+        let samples = planar[0]
+            .iter()
+            .zip(&planar[1])
+            .flat_map(|(&l, &r)| [f64::from(l), f64::from(r)])
+            .collect();
+        Self {
+            sample_rate_hz,
+            channels: 2,
+            samples,
+        }
+    }
 }
 
 /// Quantises to a signed integer of `bits` bits (full scale = 2^(bits-1)).

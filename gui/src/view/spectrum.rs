@@ -352,6 +352,26 @@ fn tilt_by(band: usize, db: f64, slope: f64) -> f64 {
     db + slope * (band_centers_hz()[band] / 1000.0).log2()
 }
 
+/// Adds the quad `corners` (clockwise) to `mesh`, each corner in its colour.
+fn quad(mesh: &mut Mesh, corners: [(egui::Pos2, Color32); 4]) {
+    let base = mesh.vertices.len() as u32;
+    for (pos, color) in corners {
+        mesh.vertices.push(Vertex {
+            pos,
+            uv: WHITE_UV,
+            color,
+        });
+    }
+    mesh.add_triangle(base, base + 1, base + 2);
+    mesh.add_triangle(base, base + 2, base + 3);
+}
+
+fn paint(painter: &egui::Painter, mesh: Mesh) {
+    if !mesh.is_empty() {
+        painter.add(Shape::mesh(mesh));
+    }
+}
+
 /// Fills the area between two lines (same x per index) where both have points.
 fn fill_between(
     painter: &egui::Painter,
@@ -362,24 +382,13 @@ fn fill_between(
     let mut mesh = Mesh::default();
     let fill = theme::faded(color, 0.22);
     for k in 1..upper.len().min(lower.len()) {
-        let (Some(a), Some(b), Some(c), Some(d)) = (upper[k - 1], upper[k], lower[k], lower[k - 1])
-        else {
-            continue;
-        };
-        let base = mesh.vertices.len() as u32;
-        for pos in [a, b, c, d] {
-            mesh.vertices.push(Vertex {
-                pos,
-                uv: WHITE_UV,
-                color: fill,
-            });
+        if let (Some(a), Some(b), Some(c), Some(d)) =
+            (upper[k - 1], upper[k], lower[k], lower[k - 1])
+        {
+            quad(&mut mesh, [(a, fill), (b, fill), (c, fill), (d, fill)]);
         }
-        mesh.add_triangle(base, base + 1, base + 2);
-        mesh.add_triangle(base, base + 2, base + 3);
     }
-    if !mesh.is_empty() {
-        painter.add(Shape::mesh(mesh));
-    }
+    paint(painter, mesh);
 }
 
 fn fill_under(painter: &egui::Painter, points: &[Option<egui::Pos2>], bottom: f32, color: Color32) {
@@ -387,28 +396,19 @@ fn fill_under(painter: &egui::Painter, points: &[Option<egui::Pos2>], bottom: f3
     let top_color = theme::faded(color, 0.45);
     let bottom_color = theme::faded(color, 0.08);
     for pair in points.windows(2) {
-        let (Some(a), Some(b)) = (pair[0], pair[1]) else {
-            continue;
-        };
-        let base = mesh.vertices.len() as u32;
-        for (pos, c) in [
-            (a, top_color),
-            (b, top_color),
-            (pos2(b.x, bottom), bottom_color),
-            (pos2(a.x, bottom), bottom_color),
-        ] {
-            mesh.vertices.push(Vertex {
-                pos,
-                uv: WHITE_UV,
-                color: c,
-            });
+        if let (Some(a), Some(b)) = (pair[0], pair[1]) {
+            quad(
+                &mut mesh,
+                [
+                    (a, top_color),
+                    (b, top_color),
+                    (pos2(b.x, bottom), bottom_color),
+                    (pos2(a.x, bottom), bottom_color),
+                ],
+            );
         }
-        mesh.add_triangle(base, base + 1, base + 2);
-        mesh.add_triangle(base, base + 2, base + 3);
     }
-    if !mesh.is_empty() {
-        painter.add(Shape::mesh(mesh));
-    }
+    paint(painter, mesh);
 }
 
 #[cfg(test)]
