@@ -5,22 +5,17 @@
 
 use serde::Serialize;
 
-use preflight_dsp::readiness::{region_level, Region};
-use preflight_dsp::{band_centers_hz, BAND_COUNT};
+use preflight_dsp::band_centers_hz;
+use preflight_dsp::readiness::{mean, mean_matched, region_differences, Region, Tonal};
 
 use crate::analyze::Analysis;
 use crate::report::{round_opt, DB_DECIMALS, RATIO_DECIMALS};
 use crate::target::region_id;
 
-/// A region's difference worth a sentence (dB): about what a listener notices as a heavier or
-/// lighter band when the loudness is matched.
-pub const NOTABLE_REGION_DB: f64 = 2.0;
-
 /// One track's figures as `compare` reads them.
 #[derive(Debug, Clone)]
 struct Track {
-    integrated_lufs: Option<f64>,
-    spectrum_db: [Option<f64>; BAND_COUNT],
+    tonal: Tonal,
     figures: [Option<f64>; FIGURES.len()],
 }
 
@@ -44,8 +39,10 @@ impl Track {
             .zip(r.max_short_term_lufs)
             .map(|(p, s)| p - s);
         Self {
-            integrated_lufs: r.integrated_lufs,
-            spectrum_db: a.readiness.spectrum_db,
+            tonal: Tonal {
+                integrated_lufs: r.integrated_lufs,
+                spectrum_db: a.readiness.spectrum_db,
+            },
             figures: [
                 r.integrated_lufs,
                 r.loudness_range_lu,
@@ -58,22 +55,6 @@ impl Track {
             ],
         }
     }
-
-    /// Band levels relative to the integrated loudness.
-    fn matched(&self) -> [Option<f64>; BAND_COUNT] {
-        let mut out = [None; BAND_COUNT];
-        if let Some(i) = self.integrated_lufs {
-            for (o, b) in out.iter_mut().zip(&self.spectrum_db) {
-                *o = b.map(|d| d - i);
-            }
-        }
-        out
-    }
-}
-
-fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / n as f64)
 }
 
 /// One region, loudness-matched.
@@ -136,62 +117,36 @@ fn round(v: Option<f64>, decimals: i32) -> Option<f64> {
     round_opt(v, decimals)
 }
 
-fn region_words(region: Region, heavier: bool) -> &'static str {
-    match (region, heavier) {
-        (Region::SubBass, true) => "more sub-bass",
-        (Region::SubBass, false) => "less sub-bass",
-        (Region::Mud, true) => "a heavier low-mid (mud)",
-        (Region::Mud, false) => "a lighter low-mid",
-        (Region::Harsh, true) => "more presence (harsher)",
-        (Region::Harsh, false) => "less presence",
-        (Region::Top, true) => "a brighter top end",
-        (Region::Top, false) => "a duller top end",
-    }
-}
-
 /// Compares a mix with references (at least one).
 pub fn compare(mix: &Analysis, references: &[Analysis]) -> CompareReport {
     let m = Track::of(mix);
     let refs: Vec<Track> = references.iter().map(Track::of).collect();
-    let mix_matched = m.matched();
-    let refs_matched: Vec<[Option<f64>; BAND_COUNT]> = refs.iter().map(Track::matched).collect();
+    let tonal: Vec<Tonal> = refs.iter().map(|t| t.tonal).collect();
+    let mix_matched = m.tonal.matched();
+    let refs_mean = mean_matched(&tonal);
 
     let bands = band_centers_hz()
         .iter()
-        .enumerate()
-        .map(|(k, &hz)| {
-            let r = mean(refs_matched.iter().filter_map(|b| b[k]));
-            BandDifference {
-                hz: round(Some(hz), DB_DECIMALS).unwrap_or(hz),
-                difference_db: round(mix_matched[k].zip(r).map(|(a, b)| a - b), DB_DECIMALS),
-            }
+        .zip(mix_matched.iter().zip(&refs_mean))
+        .map(|(&hz, (mine, theirs))| BandDifference {
+            hz: round(Some(hz), DB_DECIMALS).unwrap_or(hz),
+            difference_db: round(mine.zip(*theirs).map(|(a, b)| a - b), DB_DECIMALS),
         })
         .collect();
 
-    let mut notes = Vec::new();
-    let regions = Region::ALL
+    let differences = region_differences(&m.tonal, &tonal);
+    let mut notes: Vec<String> = differences.iter().filter_map(|d| d.note()).collect();
+    let regions = differences
         .iter()
-        .map(|&region| {
-            let mine = region_level(&mix_matched, region);
-            let theirs = mean(refs_matched.iter().filter_map(|b| region_level(b, region)));
-            let diff = mine.zip(theirs).map(|(a, b)| a - b);
-            if let Some(d) = diff.filter(|d| d.abs() >= NOTABLE_REGION_DB) {
-                notes.push(format!(
-                    "{}: your mix has {}, {:.1} dB {} than the references",
-                    region.label(),
-                    region_words(region, d > 0.0),
-                    d.abs(),
-                    if d > 0.0 { "more" } else { "less" }
-                ));
-            }
-            let (from_hz, to_hz) = region.hz();
+        .map(|d| {
+            let (from_hz, to_hz) = d.region.hz();
             RegionDifference {
-                id: region_id(region).to_string(),
+                id: region_id(d.region).to_string(),
                 from_hz,
                 to_hz,
-                mix_db: round(mine, DB_DECIMALS),
-                references_db: round(theirs, DB_DECIMALS),
-                difference_db: round(diff, DB_DECIMALS),
+                mix_db: round(d.mix_db, DB_DECIMALS),
+                references_db: round(d.references_db, DB_DECIMALS),
+                difference_db: round(d.difference_db, DB_DECIMALS),
             }
         })
         .collect();

@@ -3,7 +3,7 @@
 //! so neither imports the other for it.
 
 use preflight_dsp::platforms::Platform;
-use preflight_dsp::readiness::{Profile, Style};
+use preflight_dsp::readiness::{Profile, Style, Tonal};
 
 /// What the user asked for during one frame. The host carries these out after
 /// [`draw`](crate::draw) returns; the view itself changes nothing.
@@ -28,6 +28,30 @@ pub struct Actions {
     pub set_spectrum_slope: Option<f32>,
     /// Write the measured session's report, JSON and history CSV into this folder.
     pub export_to: Option<String>,
+    /// Add this file (or folder) to the reference tracks.
+    pub add_reference: Option<String>,
+    /// Remove the reference track at this index.
+    pub remove_reference: Option<usize>,
+}
+
+/// A reference track as the editor shows it: its path and where its analysis stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferenceTrack {
+    /// The path as the user gave it (saved with the session).
+    pub path: String,
+    /// Its analysis.
+    pub state: ReferenceState,
+}
+
+/// Where a reference track's analysis stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReferenceState {
+    /// Being decoded and measured, off the audio thread.
+    Analysing,
+    /// Measured: its loudness and long-term spectrum.
+    Ready(Box<Tonal>),
+    /// Could not be read: why.
+    Failed(String),
 }
 
 /// Where an export stands, as the editor shows it under the Export button.

@@ -7,7 +7,7 @@
 //! that only concern the view). That keeps the views testable headless.
 
 mod actions;
-pub use actions::ExportStatus;
+pub use actions::{ExportStatus, ReferenceState, ReferenceTrack};
 mod format;
 mod model;
 pub mod theme;

@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use preflight_dsp::platforms::{Platform, PLATFORMS};
 use preflight_dsp::readiness::{
-    self, Profile, Report, Style, TonalTarget, REFERENCE_TILT_DB_PER_OCTAVE,
+    self, Profile, RegionDifference, Report, Style, Tonal, TonalTarget,
+    REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::SCOPE_POINTS;
 use preflight_dsp::{max_level, NumberedEvent, Snapshot, MAX_CHANNELS};
 
-use crate::actions::{Actions, ExportStatus};
+use crate::actions::{Actions, ExportStatus, ReferenceState, ReferenceTrack};
 
 /// Snapshots a second the views are designed for. Hosts publish at most this often; the history
 /// and the bar fall rate are scaled by it.
@@ -263,6 +264,7 @@ pub struct Model {
     spectrum_slope_db_per_octave: f32,
     export_folder: String,
     export_status: ExportStatus,
+    references: Vec<ReferenceTrack>,
 }
 
 impl Default for Model {
@@ -295,6 +297,7 @@ impl Model {
             spectrum_slope_db_per_octave: REFERENCE_TILT_DB_PER_OCTAVE as f32,
             export_folder: String::new(),
             export_status: ExportStatus::Idle,
+            references: Vec::new(),
         }
     }
 
@@ -403,6 +406,44 @@ impl Model {
             self.tonal_target = style.target();
             self.refresh_report();
         }
+    }
+
+    /// Tells the model the reference tracks and where their analyses stand.
+    pub fn set_references(&mut self, references: &[ReferenceTrack]) {
+        if self.references != references {
+            self.references = references.to_vec();
+        }
+    }
+
+    /// The reference tracks.
+    pub fn references(&self) -> &[ReferenceTrack] {
+        &self.references
+    }
+
+    /// The measured reference tracks.
+    pub fn measured_references(&self) -> Vec<Tonal> {
+        self.references
+            .iter()
+            .filter_map(|r| match &r.state {
+                ReferenceState::Ready(t) => Some(**t),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The mix (the long-term measurement) against the measured references, loudness-matched;
+    /// `None` without both.
+    pub fn reference_differences(&self) -> Option<[RegionDifference; 4]> {
+        let refs = self.measured_references();
+        let latest = self.latest.as_ref()?;
+        if refs.is_empty() {
+            return None;
+        }
+        let mix = Tonal {
+            integrated_lufs: latest.readiness.integrated_lufs,
+            spectrum_db: latest.readiness.spectrum_db,
+        };
+        Some(readiness::region_differences(&mix, &refs))
     }
 
     /// The style the tonal balance is judged against.

@@ -42,6 +42,8 @@ pub const INTEGRATED: Color32 = Color32::from_rgb(0xe6, 0xe9, 0xee);
 pub const SPECTRUM: Color32 = Color32::from_rgb(0x58, 0x9c, 0xcc);
 /// The long-term spectrum the readiness checks read.
 pub const SPECTRUM_LONG_TERM: Color32 = Color32::from_rgb(0xd8, 0xc0, 0x82);
+/// The reference tracks' mean spectrum.
+pub const REFERENCE: Color32 = Color32::from_rgb(0xc0, 0x8c, 0xd8);
 /// The tonal target's range behind the long-term spectrum.
 pub const TARGET: Color32 = Color32::from_rgb(0x9a, 0xa8, 0xb8);
 /// Goniometer dots.

@@ -8,10 +8,13 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use preflight_dsp::platforms::platform;
 use preflight_dsp::readiness::{
-    Profile, ReadinessStats, Style, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP, REFERENCE_TILT_DB_PER_OCTAVE,
+    Profile, ReadinessStats, Style, Tonal, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP,
+    REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::{band_centers_hz, Event, EventKind, NumberedEvent, Snapshot};
-use preflight_gui::{draw, Actions, Model, DESIGN_SIZE, IDLE_AFTER};
+use preflight_gui::{
+    draw, Actions, Model, ReferenceState, ReferenceTrack, DESIGN_SIZE, IDLE_AFTER,
+};
 
 struct State {
     model: Model,
@@ -594,4 +597,71 @@ fn export_panel_asks_for_the_folder_shown_and_says_how_it_went() {
     h.get_by_label("Write report, JSON and CSV").click();
     h.run();
     assert_eq!(h.state().actions.export_to, None, "one export at a time");
+}
+
+#[test]
+fn the_references_panel_lists_them_and_says_what_differs() {
+    // The reference: the healthy mix's balance with 6 dB more in 200-500 Hz.
+    let mut reference = healthy_stats();
+    for (band, hz) in reference.spectrum_db.iter_mut().zip(band_centers_hz()) {
+        if (200.0..=500.0).contains(&hz) {
+            *band = band.map(|v| v + 6.0);
+        }
+    }
+    let mut model = model_with(snapshot_of(healthy_stats()));
+    model.set_references(&[
+        ReferenceTrack {
+            path: "/music/refs/heavy.flac".into(),
+            state: ReferenceState::Ready(Box::new(Tonal {
+                integrated_lufs: reference.integrated_lufs,
+                spectrum_db: reference.spectrum_db,
+            })),
+        },
+        ReferenceTrack {
+            path: "/music/refs/gone.wav".into(),
+            state: ReferenceState::Failed("no such file or folder".into()),
+        },
+        ReferenceTrack {
+            path: "/music/refs/long.wav".into(),
+            state: ReferenceState::Analysing,
+        },
+    ]);
+    let mut h = harness(model);
+    h.run();
+    h.get_by_label("References (3)").click();
+    h.run();
+    h.get_by_label("heavy.flac");
+    h.get_by_label("✔ -20.0 LUFS");
+    h.get_by_label("✖ no such file or folder");
+    h.get_by_label("analysing…");
+    h.get_by_label_contains("200-500 Hz: your mix has a lighter low-mid");
+
+    // Adding and removing are requests the plug-in carries out (and saves).
+    h.get_by_label("Add a file or folder").click();
+    h.run();
+    h.get_by_label("Add a file or folder")
+        .type_text("/music/refs/new.wav");
+    h.run();
+    h.get_by_label("Add reference").click();
+    h.run();
+    assert_eq!(
+        h.state().actions.add_reference.as_deref(),
+        Some("/music/refs/new.wav")
+    );
+    h.get_all_by_label("✖")
+        .nth(1)
+        .expect("a remove button")
+        .click();
+    h.run();
+    assert_eq!(h.state().actions.remove_reference, Some(1));
+}
+
+#[test]
+fn without_references_the_panel_says_what_it_is_for() {
+    let mut h = harness(model_with(snapshot_of(healthy_stats())));
+    h.run();
+    h.get_by_label("References").click();
+    h.run();
+    h.get_by_label_contains("Add reference tracks");
+    assert!(h.query_by_label_contains("your mix has").is_none());
 }

@@ -22,6 +22,7 @@ use preflight_gui::{Actions, ExportStatus, Model, IDLE_AFTER};
 use crate::editor_state::{MIN_SIZE, ZOOM_RANGE};
 use crate::export::{default_folder, export_session, ExportTarget};
 use crate::params::{PlatformParam, PreflightParams, ProfileParam, StyleParam};
+use crate::references::ReferenceLibrary;
 use crate::shared::{ReceiverSlot, RecorderSlot, SharedState};
 
 /// The plugin's [`Editor`]: builds an egui window from the current [`EditorState`] each time the
@@ -118,6 +119,8 @@ struct App {
     export: Arc<Mutex<ExportStatus>>,
     /// The export's thread, joined when the window closes (no plug-in code may outlive it).
     export_job: Option<thread::JoinHandle<()>>,
+    /// The reference tracks, measured on a thread of their own.
+    references: ReferenceLibrary,
 }
 
 impl App {
@@ -133,7 +136,38 @@ impl App {
             recorder: None,
             export: Arc::default(),
             export_job: None,
+            references: ReferenceLibrary::new(),
         }
+    }
+
+    /// Adds or removes a reference path (saved with the session), and keeps the library and
+    /// the model in step with the saved list.
+    fn update_references(&mut self, actions: &Actions) {
+        let changes = actions.add_reference.is_some() || actions.remove_reference.is_some();
+        let paths = if !changes {
+            self.params
+                .references
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
+        } else {
+            let mut saved = self
+                .params
+                .references
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(path) = &actions.add_reference {
+                if !saved.contains(path) {
+                    saved.push(path.clone());
+                }
+            }
+            if let Some(index) = actions.remove_reference.filter(|&i| i < saved.len()) {
+                saved.remove(index);
+            }
+            saved.clone()
+        };
+        self.references.sync(&paths);
+        self.model.set_references(&self.references.tracks());
     }
 
     /// The folder exports go to: the one used last, else the default.
@@ -295,8 +329,12 @@ impl NiceEguiApp for App {
             .clone();
         self.model.set_export(&self.export_folder(), status);
 
+        self.update_references(&Actions::default());
         let mut actions = Actions::default();
         preflight_gui::draw(ui, &self.model, &mut actions);
+        if actions.add_reference.is_some() || actions.remove_reference.is_some() {
+            self.update_references(&actions);
+        }
         self.model.apply_view_actions(&actions);
         self.apply(ui.ctx(), &actions);
         if let Some(folder) = actions.export_to.as_deref() {

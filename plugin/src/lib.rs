@@ -23,6 +23,7 @@ pub mod editor_state;
 pub mod engine;
 pub mod export;
 pub mod params;
+pub mod references;
 pub mod shared;
 
 use editor::PreflightEditor;

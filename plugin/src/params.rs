@@ -134,6 +134,10 @@ pub struct PreflightParams {
     #[persist = "export-folder"]
     pub export_folder: Arc<RwLock<String>>,
 
+    /// The reference tracks' paths, in the order they were added.
+    #[persist = "references"]
+    pub references: Arc<RwLock<Vec<String>>>,
+
     /// Mixing or mastering checks.
     #[id = "profile"]
     pub profile: EnumParam<ProfileParam>,
@@ -161,6 +165,7 @@ impl Default for PreflightParams {
         Self {
             editor_state: Arc::new(EditorState::default()),
             export_folder: Arc::new(RwLock::new(String::new())),
+            references: Arc::new(RwLock::new(Vec::new())),
             profile: EnumParam::new("Profile", ProfileParam::Mix),
             platform: EnumParam::new("Platform", PlatformParam::Spotify),
             reset_on_play: BoolParam::new("Reset on play", false),

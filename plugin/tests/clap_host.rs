@@ -880,6 +880,10 @@ fn state_round_trips_and_survives_garbage() {
         text.contains("editor-state"),
         "window geometry is saved: {text}"
     );
+    assert!(
+        text.contains("\"references\""),
+        "the reference tracks' paths are saved: {text}"
+    );
 
     let restored = lib.create();
     assert!(restored.load_state(&saved), "saved state does not load");

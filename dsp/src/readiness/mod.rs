@@ -16,6 +16,7 @@
 mod file;
 mod loudness;
 mod peaks;
+mod reference;
 mod spectrum;
 mod stereo;
 mod targets;
@@ -25,6 +26,9 @@ mod tests;
 mod thresholds;
 
 pub use crate::stats::{ReadinessStats, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
+pub use reference::{
+    mean, mean_matched, region_differences, RegionDifference, Tonal, NOTABLE_REGION_DB,
+};
 pub use stereo::equal_level_correlation;
 pub use targets::{
     normalise, region_level, tilt_corrected, Range, Region, Style, TonalTarget, MIN_TRACKS,

@@ -7,7 +7,8 @@
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{pos2, vec2, Align, Align2, Color32, Layout, Rect, RichText, Sense, Shape, Stroke, Ui};
 use preflight_dsp::readiness::{
-    normalise, Check, Severity, Style, HARSH_BAND_HZ, MUD_BAND_HZ, REFERENCE_TILT_DB_PER_OCTAVE,
+    mean_matched, normalise, Check, Severity, Style, HARSH_BAND_HZ, MUD_BAND_HZ,
+    REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::{band_centers_hz, BAND_COUNT};
 use preflight_dsp::{fft_len, FREQUENCY_GRID_HZ};
@@ -281,6 +282,30 @@ fn plot(ui: &Ui, view: &View, rect: Rect, slope: f32) {
         }
     }
 
+    // The references' mean, loudness-matched: placed at this mix's integrated loudness.
+    let references = view.model.measured_references();
+    let reference_line: Vec<Option<egui::Pos2>> = match (
+        view.snapshot.readiness.integrated_lufs,
+        references.is_empty(),
+    ) {
+        (Some(integrated), false) => mean_matched(&references)
+            .iter()
+            .enumerate()
+            .map(|(b, v)| {
+                v.map(|v| {
+                    pos2(
+                        x_of_hz(plot, centres[b] as f32),
+                        y_of(tilt(b, (v + integrated) as f32)),
+                    )
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for run in runs(&reference_line) {
+        painter.add(Shape::line(run, Stroke::new(1.2, theme::REFERENCE)));
+    }
+
     // Long-term spectrum (what the checks read).
     let long_term: Vec<Option<egui::Pos2>> = view
         .snapshot
@@ -308,7 +333,10 @@ fn plot(ui: &Ui, view: &View, rect: Rect, slope: f32) {
             theme::SPECTRUM_LONG_TERM,
         ),
         ("■ target range", theme::TARGET),
-    ] {
+    ]
+    .into_iter()
+    .chain((!reference_line.is_empty()).then_some(("— references", theme::REFERENCE)))
+    {
         let r = painter.text(
             pos2(x, plot.top() + 2.0),
             Align2::LEFT_TOP,

@@ -6,14 +6,14 @@ use preflight_dsp::platforms::PLATFORMS;
 use preflight_dsp::readiness::Profile;
 
 use super::{Actions, View};
-use crate::actions::ExportStatus;
+use crate::actions::{ExportStatus, ReferenceState};
 use crate::theme;
 
 /// The zoom factors offered (1 = 100 %).
 pub const ZOOM_STEPS: [f32; 8] = [0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0];
 
 /// Width kept for the controls on the right (points); the state line gives way to them.
-const CONTROLS_WIDTH: f32 = 420.0;
+const CONTROLS_WIDTH: f32 = 510.0;
 
 pub(super) fn draw(ui: &mut Ui, view: &View, actions: &mut Actions) {
     let rect = ui.max_rect();
@@ -45,6 +45,7 @@ pub(super) fn draw(ui: &mut Ui, view: &View, actions: &mut Actions) {
             zoom_selector(ui, view, actions);
             ui.add_space(6.0);
             export_menu(ui, view, actions);
+            references_menu(ui, view, actions);
             let paused = view.snapshot.paused;
             let pause_label = if paused { "Resume" } else { "Pause" };
             if ui
@@ -194,6 +195,89 @@ fn export_menu(ui: &mut Ui, view: &View, actions: &mut Actions) {
                     )
                     .wrap(),
                 );
+            }
+        });
+}
+
+/// The reference tracks: the list with each one's state, a path to add, and the differences
+/// that matter between the mix and them (loudness-matched).
+fn references_menu(ui: &mut Ui, view: &View, actions: &mut Actions) {
+    let refs = view.model.references();
+    let label = if refs.is_empty() {
+        "References".to_string()
+    } else {
+        format!("References ({})", refs.len())
+    };
+    let response = ui
+        .button(label)
+        .on_hover_text("Compare the mix's balance with reference tracks, loudness-matched");
+    let id = ui.make_persistent_id("reference-path");
+    egui::Popup::menu(&response)
+        .close_behavior(PopupCloseBehavior::CloseOnClickOutside)
+        .show(|ui| {
+            ui.set_min_width(380.0);
+            if refs.is_empty() {
+                ui.label(
+                    RichText::new(
+                        "Add reference tracks (WAV, AIFF, FLAC, ALAC, MP3, AAC, Ogg Vorbis) to \
+                         compare the mix's balance with them.",
+                    )
+                    .color(theme::TEXT_WEAK),
+                );
+            }
+            for (index, r) in refs.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button("✖")
+                        .on_hover_text(format!("Remove {}", r.path))
+                        .clicked()
+                    {
+                        actions.remove_reference = Some(index);
+                    }
+                    let name = std::path::Path::new(&r.path)
+                        .file_name()
+                        .map_or_else(|| r.path.clone(), |n| n.to_string_lossy().into_owned());
+                    let (state, color) = match &r.state {
+                        ReferenceState::Analysing => ("analysing…".to_string(), theme::TEXT_WEAK),
+                        ReferenceState::Ready(t) => (
+                            t.integrated_lufs.map_or_else(
+                                || "no signal".to_string(),
+                                |i| format!("✔ {i:.1} LUFS"),
+                            ),
+                            theme::OK,
+                        ),
+                        ReferenceState::Failed(why) => (format!("✖ {why}"), theme::FAIL),
+                    };
+                    ui.label(RichText::new(name).color(theme::TEXT))
+                        .on_hover_text(&r.path);
+                    ui.add(egui::Label::new(RichText::new(state).color(color)).truncate());
+                });
+            }
+            ui.separator();
+            let label = ui.label("Add a file or folder");
+            let mut path = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
+            ui.add(egui::TextEdit::singleline(&mut path).desired_width(380.0))
+                .labelled_by(label.id);
+            if ui
+                .add_enabled(!path.trim().is_empty(), egui::Button::new("Add reference"))
+                .clicked()
+            {
+                actions.add_reference = Some(path.trim().to_string());
+                path.clear();
+            }
+            ui.data_mut(|d| d.insert_temp(id, path));
+            if let Some(differences) = view.model.reference_differences() {
+                ui.separator();
+                let notes: Vec<String> = differences.iter().filter_map(|d| d.note()).collect();
+                if notes.is_empty() {
+                    ui.label(
+                        RichText::new("Within 2 dB of the references in every region")
+                            .color(theme::OK),
+                    );
+                }
+                for note in notes {
+                    ui.add(egui::Label::new(RichText::new(note).color(theme::WARN)).wrap());
+                }
             }
         });
 }
