@@ -108,7 +108,17 @@ pub(super) const {const}: TargetData = TargetData {{
 // Measured levels; one may happen to read like a mathematical constant.
 #![allow(clippy::approx_constant)]
 
-use super::targets::TargetData;
+use crate::spectrum::BAND_COUNT;
+
+/// A built-in target as constant data: `[low, median, high]` per band and region (in
+/// `Region::ALL` order), NaN where there is none.
+pub(super) struct TargetData {
+    pub name: &'static str,
+    pub source: &'static str,
+    pub tracks: usize,
+    pub bands: [[f64; 3]; BAND_COUNT],
+    pub regions: [[f64; 3]; 4],
+}
 
 '''
     OUT.write_text(header + "\n".join(blocks))

@@ -9,6 +9,7 @@
 //! The built-in targets ([`Style`]) were built with `preflight target build` from the music named
 //! in their `source`; `targets_data.rs` holds the numbers and says how they were made.
 
+use super::targets_data::TargetData;
 use super::thresholds::{
     HARSH_BAND_HZ, MUD_BAND_HZ, REFERENCE_RANGE_HZ, REFERENCE_TILT_DB_PER_OCTAVE, SUB_BASS_HZ,
     TOP_END_HZ,
@@ -252,16 +253,6 @@ impl Style {
         };
         data.to_target()
     }
-}
-
-/// A built-in target as constant data: `[low, median, high]` per band and region, NaN where
-/// there is none.
-pub(super) struct TargetData {
-    pub name: &'static str,
-    pub source: &'static str,
-    pub tracks: usize,
-    pub bands: [[f64; 3]; BAND_COUNT],
-    pub regions: [[f64; 3]; 4],
 }
 
 impl TargetData {

@@ -7,7 +7,17 @@
 // Measured levels; one may happen to read like a mathematical constant.
 #![allow(clippy::approx_constant)]
 
-use super::targets::TargetData;
+use crate::spectrum::BAND_COUNT;
+
+/// A built-in target as constant data: `[low, median, high]` per band and region (in
+/// `Region::ALL` order), NaN where there is none.
+pub(super) struct TargetData {
+    pub name: &'static str,
+    pub source: &'static str,
+    pub tracks: usize,
+    pub bands: [[f64; 3]; BAND_COUNT],
+    pub regions: [[f64; 3]; 4],
+}
 
 /// general: 69 tracks, the 44 released game soundtrack tracks Debian ships (Wesnoth 35, Extreme Tux Racer 6, Frozen Bubble 3; Ogg Vorbis decoded by ffmpeg) and the 25 LMMS demo songs rendered by LMMS.
 pub(super) const GENERAL: TargetData = TargetData {
