@@ -203,9 +203,9 @@ def params_of(text):
 def test_ardour_lists_every_parameter(home, tmp_path):
     session = record(home, tmp_path, "listing", 2, strict=True)
     out = insert(home, session, "master")
-    assert tagged(out, "PARAMS") == [["4"]], out
+    assert tagged(out, "PARAMS") == [["5"]], out
     names = [" ".join(p[1:-1]) for p in tagged(out, "PARAM")]
-    assert names == ["Profile", "Platform", "Reset on play", "Hold on stop"], out
+    assert names == ["Profile", "Platform", "Reset on play", "Hold on stop", "Style"], out
 
 
 def test_master_bus_export_is_bit_exact(home, tmp_path):

@@ -49,9 +49,16 @@ fn outside_message(region: Region, j: &Judged, side: Side, target: &TonalTarget)
     )
 }
 
+/// A region judged ok: inside the range, or outside it by less than the margin.
 fn within_message(region: Region, j: &Judged, target: &TonalTarget) -> String {
+    let inside = j.level >= j.range.low && j.level <= j.range.high;
+    let place = if inside {
+        "within the".to_string()
+    } else {
+        format!("near (within {TONAL_MARGIN_DB:.0} dB of) the")
+    };
     format!(
-        "{} within the {} target ({})",
+        "{} {place} {} target's range ({})",
         region.label(),
         target.name,
         describe(j.level, j.range)
