@@ -83,131 +83,138 @@ fn unjudged(id: Check, message: String) -> Finding {
 /// The four spectral findings. `complete` says the measurement is over (a file): then a missing
 /// spectrum is for lack of audio, not "yet".
 pub(super) fn spectral(s: &ReadinessStats, target: &TonalTarget, complete: bool) -> Vec<Finding> {
-    let checks = [
-        Check::LowEnd,
-        Check::SubBass,
-        Check::Harshness,
-        Check::TopEnd,
-    ];
     let Some(normalised) = normalise(&s.spectrum_db) else {
         let why = if complete {
             "no spectrum: too little audio"
         } else {
             "no spectrum yet"
         };
-        return checks.map(|c| unjudged(c, why.into())).to_vec();
+        return SPECTRAL_CHECKS
+            .iter()
+            .map(|(id, _, _)| unjudged(*id, why.into()))
+            .collect();
     };
-    let no_range = |c: Check, region: Region| {
-        unjudged(
-            c,
+    SPECTRAL_CHECKS
+        .iter()
+        .map(|(id, region, flags)| judge_region(&normalised, target, *id, *region, flags))
+        .collect()
+}
+
+/// One way a region can be out of its target's range, and what the check then says.
+struct Flag {
+    side: Side,
+    severity: Severity,
+    /// Appended to the message.
+    suffix: &'static str,
+    /// The advice; `{band}` stands for the region's label.
+    advice: &'static str,
+}
+
+/// Each spectral check, its region and its flags in the order they are tried. The first flag's
+/// side gives the edge an ok finding is held against.
+const SPECTRAL_CHECKS: [(Check, Region, &[Flag]); 4] = [
+    (
+        Check::LowEnd,
+        Region::Mud,
+        &[Flag {
+            side: Side::Above,
+            severity: Severity::Warn,
+            suffix: ": mud",
+            advice: "find the tracks that pile up in {band} (guitars, keys, pads, vocals' low end) and cut there with EQ",
+        }],
+    ),
+    (
+        Check::SubBass,
+        Region::SubBass,
+        &[
+            Flag {
+                side: Side::Above,
+                severity: Severity::Warn,
+                suffix: "",
+                advice: "check the sub-bass on full-range monitors or headphones: it eats headroom and booms on big systems",
+            },
+            Flag {
+                side: Side::Below,
+                severity: Severity::Info,
+                suffix: ": little sub-bass",
+                advice: "fine for some styles; check on full-range monitors",
+            },
+        ],
+    ),
+    (
+        Check::Harshness,
+        Region::Harsh,
+        &[Flag {
+            side: Side::Above,
+            severity: Severity::Warn,
+            suffix: ": may sound harsh",
+            advice: "look for resonances in {band} (vocals, guitars, cymbals) and tame them with EQ or a de-esser",
+        }],
+    ),
+    (
+        Check::TopEnd,
+        Region::Top,
+        &[
+            Flag {
+                side: Side::Below,
+                severity: Severity::Warn,
+                suffix: ": dull",
+                advice: "the top end is missing: check for a low-pass or a dull source, or add air with a high shelf",
+            },
+            Flag {
+                side: Side::Above,
+                severity: Severity::Warn,
+                suffix: ": bright",
+                advice: "the top end is bright: check cymbals, sibilance and exciters; a gentle high shelf cut may help",
+            },
+        ],
+    ),
+];
+
+/// The edge of `range` on `side`.
+fn edge(range: Range, side: Side) -> f64 {
+    match side {
+        Side::Above => range.high,
+        Side::Below => range.low,
+    }
+}
+
+fn judge_region(
+    normalised: &[Option<f64>; BAND_COUNT],
+    target: &TonalTarget,
+    id: Check,
+    region: Region,
+    flags: &[Flag],
+) -> Finding {
+    let Some(j) = judge(normalised, target, region) else {
+        return unjudged(
+            id,
             format!(
                 "no level at {} (or the {} target has no range there)",
                 region.label(),
                 target.name
             ),
-        )
+        );
     };
-
-    let low_end = match judge(&normalised, target, Region::Mud) {
-        None => no_range(Check::LowEnd, Region::Mud),
-        Some(j) if excess(j.level, j.range, Side::Above) >= TONAL_MARGIN_DB => finding(
-            Check::LowEnd,
-            Severity::Warn,
-            Some(j.level),
-            Some(j.range.high),
-            outside_message(Region::Mud, &j, Side::Above, target) + ": mud",
-            &format!(
-                "find the tracks that pile up in {} (guitars, keys, pads, vocals' low end) and cut there with EQ",
-                Region::Mud.label()
-            ),
-        ),
-        Some(j) => finding(
-            Check::LowEnd,
-            Severity::Ok,
-            Some(j.level),
-            Some(j.range.high),
-            within_message(Region::Mud, &j, target),
-            "",
-        ),
-    };
-
-    let sub_bass = match judge(&normalised, target, Region::SubBass) {
-        None => no_range(Check::SubBass, Region::SubBass),
-        Some(j) if excess(j.level, j.range, Side::Above) >= TONAL_MARGIN_DB => finding(
-            Check::SubBass,
-            Severity::Warn,
-            Some(j.level),
-            Some(j.range.high),
-            outside_message(Region::SubBass, &j, Side::Above, target),
-            "check the sub-bass on full-range monitors or headphones: it eats headroom and booms on big systems",
-        ),
-        Some(j) if excess(j.level, j.range, Side::Below) >= TONAL_MARGIN_DB => finding(
-            Check::SubBass,
-            Severity::Info,
-            Some(j.level),
-            Some(j.range.low),
-            outside_message(Region::SubBass, &j, Side::Below, target) + ": little sub-bass",
-            "fine for some styles; check on full-range monitors",
-        ),
-        Some(j) => finding(
-            Check::SubBass,
-            Severity::Ok,
-            Some(j.level),
-            Some(j.range.high),
-            within_message(Region::SubBass, &j, target),
-            "",
-        ),
-    };
-
-    let harshness = match judge(&normalised, target, Region::Harsh) {
-        None => no_range(Check::Harshness, Region::Harsh),
-        Some(j) if excess(j.level, j.range, Side::Above) >= TONAL_MARGIN_DB => finding(
-            Check::Harshness,
-            Severity::Warn,
-            Some(j.level),
-            Some(j.range.high),
-            outside_message(Region::Harsh, &j, Side::Above, target) + ": may sound harsh",
-            &format!(
-                "look for resonances in {} (vocals, guitars, cymbals) and tame them with EQ or a de-esser",
-                Region::Harsh.label()
-            ),
-        ),
-        Some(j) => finding(
-            Check::Harshness,
-            Severity::Ok,
-            Some(j.level),
-            Some(j.range.high),
-            within_message(Region::Harsh, &j, target),
-            "",
-        ),
-    };
-
-    let top_end = match judge(&normalised, target, Region::Top) {
-        None => no_range(Check::TopEnd, Region::Top),
-        Some(j) if excess(j.level, j.range, Side::Below) >= TONAL_MARGIN_DB => finding(
-            Check::TopEnd,
-            Severity::Warn,
-            Some(j.level),
-            Some(j.range.low),
-            outside_message(Region::Top, &j, Side::Below, target) + ": dull",
-            "the top end is missing: check for a low-pass or a dull source, or add air with a high shelf",
-        ),
-        Some(j) if excess(j.level, j.range, Side::Above) >= TONAL_MARGIN_DB => finding(
-            Check::TopEnd,
-            Severity::Warn,
-            Some(j.level),
-            Some(j.range.high),
-            outside_message(Region::Top, &j, Side::Above, target) + ": bright",
-            "the top end is bright: check cymbals, sibilance and exciters; a gentle high shelf cut may help",
-        ),
-        Some(j) => finding(
-            Check::TopEnd,
-            Severity::Ok,
-            Some(j.level),
-            Some(j.range.low),
-            within_message(Region::Top, &j, target),
-            "",
-        ),
-    };
-    vec![low_end, sub_bass, harshness, top_end]
+    for flag in flags {
+        if excess(j.level, j.range, flag.side) >= TONAL_MARGIN_DB {
+            return finding(
+                id,
+                flag.severity,
+                Some(j.level),
+                Some(edge(j.range, flag.side)),
+                outside_message(region, &j, flag.side, target) + flag.suffix,
+                &flag.advice.replace("{band}", &region.label()),
+            );
+        }
+    }
+    let ok_edge = flags.first().map_or(Side::Above, |f| f.side);
+    finding(
+        id,
+        Severity::Ok,
+        Some(j.level),
+        Some(edge(j.range, ok_edge)),
+        within_message(region, &j, target),
+        "",
+    )
 }
