@@ -11,7 +11,7 @@ use preflight_dsp::readiness::{
     REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::SCOPE_POINTS;
-use preflight_dsp::{max_level, NumberedEvent, Snapshot, MAX_CHANNELS};
+use preflight_dsp::{max_level, NumberedEvent, Snapshot, BAND_COUNT, MAX_CHANNELS};
 
 use crate::actions::{Actions, ExportStatus, ReferenceState, ReferenceTrack};
 
@@ -265,6 +265,8 @@ pub struct Model {
     export_folder: String,
     export_status: ExportStatus,
     references: Vec<ReferenceTrack>,
+    /// The measured references' mean loudness-matched spectrum, kept with them.
+    references_mean: Option<[Option<f64>; BAND_COUNT]>,
 }
 
 impl Default for Model {
@@ -298,6 +300,7 @@ impl Model {
             export_folder: String::new(),
             export_status: ExportStatus::Idle,
             references: Vec::new(),
+            references_mean: None,
         }
     }
 
@@ -412,7 +415,16 @@ impl Model {
     pub fn set_references(&mut self, references: &[ReferenceTrack]) {
         if self.references != references {
             self.references = references.to_vec();
+            let measured = self.measured_references();
+            self.references_mean =
+                (!measured.is_empty()).then(|| readiness::mean_matched(&measured));
         }
+    }
+
+    /// The measured references' mean spectrum, each band relative to its track's integrated
+    /// loudness; `None` before any is measured.
+    pub fn references_mean(&self) -> Option<&[Option<f64>; BAND_COUNT]> {
+        self.references_mean.as_ref()
     }
 
     /// The reference tracks.

@@ -626,6 +626,15 @@ fn the_references_panel_lists_them_and_says_what_differs() {
             state: ReferenceState::Analysing,
         },
     ]);
+    // Only the measured one enters the mean drawn over the spectrum.
+    assert_eq!(
+        model.references_mean().map(|m| m[30]),
+        Some(
+            reference.spectrum_db[30]
+                .zip(reference.integrated_lufs)
+                .map(|(b, i)| b - i)
+        )
+    );
     let mut h = harness(model);
     h.run();
     h.get_by_label("References (3)").click();

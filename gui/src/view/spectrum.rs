@@ -7,7 +7,7 @@
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{pos2, vec2, Align, Align2, Color32, Layout, Rect, RichText, Sense, Shape, Stroke, Ui};
 use preflight_dsp::readiness::{
-    mean_matched, normalise, Check, Severity, Style, HARSH_BAND_HZ, MUD_BAND_HZ,
+    tilt_corrected, Check, Severity, Style, HARSH_BAND_HZ, MUD_BAND_HZ,
     REFERENCE_TILT_DB_PER_OCTAVE,
 };
 use preflight_dsp::{band_centers_hz, BAND_COUNT};
@@ -254,41 +254,31 @@ fn plot(ui: &Ui, view: &View, rect: Rect, slope: f32) {
     // The target's range behind the long-term spectrum, at the mix's own level: the target is
     // normalised (4.5 dB/oct tilt, relative to the median over 100 Hz-10 kHz), so it is placed
     // at the median of this mix and drawn with the display's slope.
-    let measured = view.snapshot.readiness.spectrum_db;
-    if let Some(normalised) = normalise(&measured) {
-        let median = measured
-            .iter()
-            .zip(&normalised)
-            .enumerate()
-            .find_map(|(b, (m, n))| Some(tilt_by(b, (*m)?, REFERENCE_TILT_DB_PER_OCTAVE) - (*n)?));
-        if let Some(median) = median {
-            let edge =
-                |pick: fn(&preflight_dsp::readiness::Range) -> f64| -> Vec<Option<egui::Pos2>> {
-                    view.model
-                        .tonal_target()
-                        .bands
-                        .iter()
-                        .enumerate()
-                        .map(|(b, r)| {
-                            r.as_ref().map(|r| {
-                                let raw = median + pick(r)
-                                    - REFERENCE_TILT_DB_PER_OCTAVE * (centres[b] / 1000.0).log2();
-                                pos2(x_of_hz(plot, centres[b] as f32), y_of(tilt(b, raw as f32)))
-                            })
-                        })
-                        .collect()
-                };
-            fill_between(&painter, &edge(|r| r.high), &edge(|r| r.low), theme::TARGET);
-        }
+    if let (_, Some(median)) = tilt_corrected(&view.snapshot.readiness.spectrum_db) {
+        let edge = |pick: fn(&preflight_dsp::readiness::Range) -> f64| -> Vec<Option<egui::Pos2>> {
+            view.model
+                .tonal_target()
+                .bands
+                .iter()
+                .enumerate()
+                .map(|(b, r)| {
+                    r.as_ref().map(|r| {
+                        let raw = median + pick(r)
+                            - REFERENCE_TILT_DB_PER_OCTAVE * (centres[b] / 1000.0).log2();
+                        pos2(x_of_hz(plot, centres[b] as f32), y_of(tilt(b, raw as f32)))
+                    })
+                })
+                .collect()
+        };
+        fill_between(&painter, &edge(|r| r.high), &edge(|r| r.low), theme::TARGET);
     }
 
     // The references' mean, loudness-matched: placed at this mix's integrated loudness.
-    let references = view.model.measured_references();
     let reference_line: Vec<Option<egui::Pos2>> = match (
         view.snapshot.readiness.integrated_lufs,
-        references.is_empty(),
+        view.model.references_mean(),
     ) {
-        (Some(integrated), false) => mean_matched(&references)
+        (Some(integrated), Some(mean)) => mean
             .iter()
             .enumerate()
             .map(|(b, v)| {
@@ -375,11 +365,6 @@ fn runs(points: &[Option<egui::Pos2>]) -> Vec<Vec<egui::Pos2>> {
 }
 
 /// The area between the line through `points` and `bottom`, fading towards the bottom.
-/// A band's raw level tilted by `slope` dB per octave about 1 kHz.
-fn tilt_by(band: usize, db: f64, slope: f64) -> f64 {
-    db + slope * (band_centers_hz()[band] / 1000.0).log2()
-}
-
 /// Adds the quad `corners` (clockwise) to `mesh`, each corner in its colour.
 fn quad(mesh: &mut Mesh, corners: [(egui::Pos2, Color32); 4]) {
     let base = mesh.vertices.len() as u32;
