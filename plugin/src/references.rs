@@ -60,6 +60,14 @@ fn measure(path: &str) -> ReferenceState {
     }
 }
 
+/// Gives every track at `path` the state `state`.
+fn set_state(tracks: &Mutex<Vec<ReferenceTrack>>, path: &str, state: &ReferenceState) {
+    let mut list = tracks.lock().unwrap_or_else(PoisonError::into_inner);
+    for t in list.iter_mut().filter(|t| t.path == path) {
+        t.state = state.clone();
+    }
+}
+
 impl ReferenceLibrary {
     /// An empty library with its worker thread (started lazily on the first path).
     pub fn new() -> Self {
@@ -83,11 +91,7 @@ impl ReferenceLibrary {
                         if stop.load(Ordering::Acquire) {
                             break;
                         }
-                        let state = measure(&path);
-                        let mut list = tracks.lock().unwrap_or_else(PoisonError::into_inner);
-                        for t in list.iter_mut().filter(|t| t.path == path) {
-                            t.state = state.clone();
-                        }
+                        set_state(&tracks, &path, &measure(&path));
                     }
                 });
             match spawned {
@@ -96,22 +100,17 @@ impl ReferenceLibrary {
                     self.jobs = Some(tx);
                 }
                 Err(_) => {
-                    self.set_state(&path, ReferenceState::Failed("could not start".into()));
+                    let failed = ReferenceState::Failed("could not start".into());
+                    set_state(&self.tracks, &path, &failed);
                     return;
                 }
             }
         }
         if let Some(tx) = &self.jobs {
             if tx.send(path.clone()).is_err() {
-                self.set_state(&path, ReferenceState::Failed("could not start".into()));
+                let failed = ReferenceState::Failed("could not start".into());
+                set_state(&self.tracks, &path, &failed);
             }
-        }
-    }
-
-    fn set_state(&self, path: &str, state: ReferenceState) {
-        let mut list = self.tracks.lock().unwrap_or_else(PoisonError::into_inner);
-        for t in list.iter_mut().filter(|t| t.path == path) {
-            t.state = state.clone();
         }
     }
 
