@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# shellcheck source=scripts/apt.sh
+. scripts/apt.sh
+# cmake and make build the codec preview's encoders (libopus, LAME) from source.
+install_missing --no-install-recommends -- cmake make
+
 cargo xtask bundle preflight --release
 
 case "$(uname -s)" in
@@ -33,3 +38,4 @@ echo "The command-line analyser is installed as 'preflight':"
 echo "  preflight analyze mix.wav            # measurements"
 echo "  preflight check mix.wav              # is it ready for mastering? (exit 0/1/2)"
 echo "  preflight check --profile master --platform spotify master.wav"
+echo "  preflight check --profile master --codecs master.wav   # peaks after Vorbis, Opus, MP3"

@@ -10,25 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Installs the Debian packages of "$@" that are missing (when run as root), after the flags
-# before "--".
-apt_updated=
-install_missing() {
-    local flags=() missing=()
-    while [ "$1" != -- ]; do flags+=("$1"); shift; done
-    shift
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    ((${#missing[@]})) || return 0
-    if [ "$(id -u)" != 0 ]; then
-        echo "== missing Debian packages (run as root or install them): ${missing[*]}" >&2
-        return 0
-    fi
-    echo "== installing ${missing[*]}"
-    [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${flags[@]}" "${missing[@]}" >/dev/null
-}
+# shellcheck source=scripts/apt.sh
+. scripts/apt.sh
+# cmake and make build the codec preview's encoders (libopus, LAME) from source.
+install_missing --no-install-recommends -- cmake make
 # Xvfb and GL for the editor tests.
 install_missing -- xvfb xauth libgl1-mesa-dri libx11-xcb1 libxcursor1 libxrandr2 libxi6 libgl1 python3-venv
 # Ardour 7, the VST3 host of the real-host tests (its headless tools only: no recommends).

@@ -7,12 +7,15 @@
 //! - [`check`]: the readiness report of `preflight check` ([`check::CheckReport`]).
 //! - [`html`]: the HTML report of `preflight check --report`.
 //! - [`export`]: the history CSV and the names of per-file outputs.
+//! - `codec`: the codec preview (`preflight check --codecs`; feature `codecs`).
 //! - [`compare`]: a mix against reference tracks (`preflight compare`).
 //! - [`target`]: tonal targets as JSON (`preflight target build`, `check --target`).
 //! - [`guard`]: keeps a decoder panic on a malformed file from ending a batch.
 
 pub mod analyze;
 pub mod check;
+#[cfg(feature = "codecs")]
+pub mod codec;
 pub mod compare;
 mod container;
 pub mod decode;

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context};
 use clap::{Args, Parser, Subcommand};
 
-use preflight_cli::check::{check, to_text, CheckReport, Style};
+use preflight_cli::check::{check_encoded, to_text, CheckReport, CodecReport, Style};
+use preflight_cli::codec;
 use preflight_cli::compare::{compare, to_text as compare_text};
 use preflight_cli::export::{history_csv, output_names};
 use preflight_cli::target::{self as targets, TargetFile};
@@ -199,6 +200,14 @@ struct CheckArgs {
     /// Measure truncated files up to where they end instead of refusing them
     #[arg(long)]
     allow_truncated: bool,
+
+    /// Codec preview: encode and decode each FILE with the streaming services' codecs (a
+    /// comma-separated list of vorbis-320, vorbis-160, opus-160, mp3-320; all without a list)
+    /// and report the decoded true peak, the overs above the ceiling and above 0 dBFS, and the
+    /// gain that keeps the decoded peak under the ceiling. The platform table gains the true
+    /// peak after encoding, and `headroom` in the master profile judges it
+    #[arg(long, value_name = "LIST", num_args = 0..=1, require_equals = true, default_missing_value = "all", value_delimiter = ',')]
+    codecs: Option<Vec<String>>,
 
     /// Write an HTML report of each FILE into DIR (NAME.html; with several FILEs also
     /// index.html): the verdict, loudness, true peak, spectrum and correlation plots, the events,
@@ -527,11 +536,30 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         },
         None => None,
     };
+    let codecs = match args.codecs.as_deref().map(codec::parse_list).transpose() {
+        Ok(codecs) => codecs,
+        Err(err) => {
+            report_line(&err.to_string());
+            return ExitCode::from(EXIT_FILE_ERROR);
+        }
+    };
     let mut judged = Vec::new();
     for (index, path) in args.files.iter().enumerate() {
         match analyze_one(path, &options) {
             Ok(analysis) => {
-                let (report, json) = check(&analysis, profile, platform, &target);
+                let previewed = match &codecs {
+                    Some(list) => match preview(path, &analysis, list) {
+                        Ok(rows) => rows,
+                        Err(err) => {
+                            failed = true;
+                            report_line(&format!("{}: codec preview: {err}", path.display()));
+                            Vec::new()
+                        }
+                    },
+                    None => Vec::new(),
+                };
+                let (report, json) =
+                    check_encoded(&analysis, profile, platform, &target, previewed);
                 not_ready |= report.verdict != Verdict::Ready;
                 if let Some((dir, names)) = &report_names {
                     let page = html::file_report(&analysis, &report);
@@ -546,7 +574,10 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                 } else {
                     let sep = if index == 0 { "" } else { "\n" };
                     let name = path.display().to_string();
-                    if !print_text(&format!("{sep}{}", to_text(&report, &name, style))) {
+                    if !print_text(&format!(
+                        "{sep}{}",
+                        to_text(&report, &json.codecs, &name, style)
+                    )) {
                         return ExitCode::from(EXIT_FILE_ERROR);
                     }
                 }
@@ -575,6 +606,22 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_FILE_ERROR);
     }
     exit_status(failed, not_ready)
+}
+
+/// The codec preview of an analysed file, its overs counted against each codec's platforms'
+/// ceiling for this master.
+fn preview(
+    path: &Path,
+    analysis: &preflight_cli::Analysis,
+    codecs: &[&'static preflight_dsp::platforms::Codec],
+) -> Result<Vec<CodecReport>, codec::CodecError> {
+    let stats = &analysis.readiness;
+    let ceilings = codec::ceilings(codecs, stats.integrated_lufs, stats.true_peak_dbtp);
+    let rows = codec::preview(path, codecs, &ceilings, 0)?;
+    Ok(rows
+        .iter()
+        .map(|r| r.report(stats.true_peak_dbtp))
+        .collect())
 }
 
 /// Where each FILE's output goes: `path` itself for one FILE, else `path/NAME.extension` (the

@@ -45,4 +45,5 @@ pub use snapshot::{
 };
 pub use spectrum::{band_centers_hz, fft_len, BAND_COUNT, FREQUENCY_GRID_HZ};
 pub use timeline::{HostPosition, HostTimeline};
-pub use units::{amplitude_to_db, clock, lufs_to_power, max_level, power_to_lufs};
+pub use true_peak::{Overs, TruePeak};
+pub use units::{amplitude_to_db, clock, db_to_amplitude, lufs_to_power, max_level, power_to_lufs};

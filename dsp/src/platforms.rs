@@ -36,6 +36,85 @@ pub struct Platform {
     pub policy: GainPolicy,
     /// One line for the table: what the service does.
     pub note: &'static str,
+    /// The lossy codecs it streams with, as codec-preview ids (`preflight check --codecs`):
+    /// the figures after encoding come from these (empty where no encoder fits, such as Apple
+    /// Music's AAC, or where the service streams lossless).
+    pub codecs: &'static [&'static str],
+}
+
+/// A codec family the preview encodes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodecFamily {
+    /// Ogg Vorbis (libvorbis with the aoTuV tuning).
+    Vorbis,
+    /// Opus (libopus), at 48 kHz.
+    Opus,
+    /// MPEG-1 Layer III (LAME).
+    Mp3,
+}
+
+/// One codec and bitrate a service streams with (see `preflight check --codecs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Codec {
+    /// Stable id for the command line and JSON.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Which encoder.
+    pub family: CodecFamily,
+    /// Target bitrate (kbit/s).
+    pub bitrate_kbps: u32,
+    /// Who uses it.
+    pub used_by: &'static str,
+}
+
+/// Every codec the preview knows, in display order. Bitrates are the services' published
+/// quality settings: Spotify's "very high" (320 kbit/s) and "high" (160 kbit/s) Ogg Vorbis,
+/// YouTube's Opus audio stream (up to 160 kbit/s), Deezer's and the download stores' 320 kbit/s
+/// MP3.
+pub const CODECS: [Codec; 4] = [
+    Codec {
+        id: "vorbis-320",
+        name: "Ogg Vorbis 320 kbps",
+        family: CodecFamily::Vorbis,
+        bitrate_kbps: 320,
+        used_by: "Spotify, very high quality",
+    },
+    Codec {
+        id: "vorbis-160",
+        name: "Ogg Vorbis 160 kbps",
+        family: CodecFamily::Vorbis,
+        bitrate_kbps: 160,
+        used_by: "Spotify, high quality",
+    },
+    Codec {
+        id: "opus-160",
+        name: "Opus 160 kbps",
+        family: CodecFamily::Opus,
+        bitrate_kbps: 160,
+        used_by: "YouTube",
+    },
+    Codec {
+        id: "mp3-320",
+        name: "MP3 320 kbps",
+        family: CodecFamily::Mp3,
+        bitrate_kbps: 320,
+        used_by: "Deezer, download stores",
+    },
+];
+
+/// The codec with `id`, if known.
+pub fn codec(id: &str) -> Option<&'static Codec> {
+    CODECS.iter().find(|c| c.id == id)
+}
+
+/// A master's true peak after one codec's encode and decode, at unity gain.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EncodedPeak<'a> {
+    /// Codec-preview id (see [`Platform::codecs`]).
+    pub codec: &'a str,
+    /// Decoded true peak (dBTP).
+    pub true_peak_dbtp: f64,
 }
 
 /// Every service Preflight knows, in display order.
@@ -48,6 +127,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: Some(-2.0),
         policy: GainPolicy::PeakLimitedRaise,
         note: "turns loud tracks down; raises quiet ones only up to -1 dBTP",
+        codecs: &["vorbis-320", "vorbis-160"],
     },
     Platform {
         id: "apple_music",
@@ -57,6 +137,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: None,
         policy: GainPolicy::PeakLimitedRaise,
         note: "Sound Check, on by default on iOS",
+        codecs: &[],
     },
     Platform {
         id: "amazon_music",
@@ -66,6 +147,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: None,
         policy: GainPolicy::TurnDownOnly,
         note: "turns loud tracks down",
+        codecs: &[],
     },
     Platform {
         id: "youtube",
@@ -75,6 +157,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: None,
         policy: GainPolicy::TurnDownOnly,
         note: "turns down only",
+        codecs: &["opus-160"],
     },
     Platform {
         id: "tidal",
@@ -84,6 +167,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: None,
         policy: GainPolicy::TurnDownOnly,
         note: "turns down only",
+        codecs: &[],
     },
     Platform {
         id: "deezer",
@@ -93,6 +177,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: None,
         policy: GainPolicy::TurnDownOnly,
         note: "turns loud tracks down (third-party figure)",
+        codecs: &["mp3-320"],
     },
     Platform {
         id: "ebu_r128",
@@ -102,6 +187,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: None,
         policy: GainPolicy::Both,
         note: "-23 LUFS +-1 LU in production",
+        codecs: &[],
     },
     Platform {
         id: "atsc_a85",
@@ -111,6 +197,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: None,
         policy: GainPolicy::Both,
         note: "US broadcast",
+        codecs: &[],
     },
     Platform {
         id: "aes_streaming",
@@ -120,6 +207,7 @@ pub const PLATFORMS: [Platform; 9] = [
         loud_master_ceiling_dbtp: None,
         policy: GainPolicy::Both,
         note: "album: loudest track up to -14 LUFS",
+        codecs: &[],
     },
 ];
 
@@ -175,9 +263,19 @@ pub struct PlatformOutcome {
     pub status: PlatformStatus,
     /// How far from the target the master ends up (dB; negative = quieter).
     pub shortfall_db: Option<f64>,
+    /// True peak after the service's encoder and its gain (dBTP), where the codec preview
+    /// measured it: the highest over the service's [`Platform::codecs`] that were measured.
+    pub encoded_true_peak_after_dbtp: Option<f64>,
+    /// The codec that gave [`Self::encoded_true_peak_after_dbtp`].
+    pub encoded_by: Option<&'static Codec>,
 }
 
 impl PlatformOutcome {
+    /// The codec and the true peak after it and the gain, where the preview measured them.
+    pub fn encoded(&self) -> Option<(&'static Codec, f64)> {
+        self.encoded_by.zip(self.encoded_true_peak_after_dbtp)
+    }
+
     /// A sentence for the table, e.g. "turned down by 4.2 dB".
     pub fn describe(&self) -> String {
         let g = self.gain_db.unwrap_or(0.0).abs();
@@ -189,11 +287,17 @@ impl PlatformOutcome {
                 "stays {:.1} dB quieter than target",
                 self.shortfall_db.unwrap_or(0.0).abs()
             ),
-            PlatformStatus::OverCeiling => format!(
-                "true peak {:+.1} dBTP after normalisation, over the {:.0} dBTP ceiling",
-                self.true_peak_after_dbtp.unwrap_or(0.0),
-                self.ceiling_dbtp
-            ),
+            PlatformStatus::OverCeiling => match (self.true_peak_after_dbtp, self.encoded()) {
+                (Some(tp), _) if tp > self.ceiling_dbtp => format!(
+                    "true peak {tp:+.1} dBTP after normalisation, over the {:.0} dBTP ceiling",
+                    self.ceiling_dbtp
+                ),
+                (_, Some((codec, tp))) => format!(
+                    "true peak {tp:+.1} dBTP after normalisation and its encoder ({}), over the {:.0} dBTP ceiling",
+                    codec.name, self.ceiling_dbtp
+                ),
+                _ => format!("over the {:.0} dBTP ceiling", self.ceiling_dbtp),
+            },
             PlatformStatus::NoSignal => "no signal".to_string(),
         }
     }
@@ -208,6 +312,18 @@ pub fn outcome(
     integrated_lufs: Option<f64>,
     true_peak_dbtp: Option<f64>,
 ) -> PlatformOutcome {
+    outcome_encoded(platform, integrated_lufs, true_peak_dbtp, &[])
+}
+
+/// [`outcome`], with the master's peaks after the codecs the preview measured: the service's
+/// gain applies to the decoded signal (normalisation happens at playback), and a decoded peak
+/// over the ceiling is [`PlatformStatus::OverCeiling`] like the master's own.
+pub fn outcome_encoded(
+    platform: &'static Platform,
+    integrated_lufs: Option<f64>,
+    true_peak_dbtp: Option<f64>,
+    encoded: &[EncodedPeak<'_>],
+) -> PlatformOutcome {
     let ceiling = match (platform.loud_master_ceiling_dbtp, integrated_lufs) {
         (Some(strict), Some(i)) if i > platform.target_lufs => strict,
         _ => platform.true_peak_ceiling_dbtp,
@@ -220,6 +336,8 @@ pub fn outcome(
             true_peak_after_dbtp: None,
             status: PlatformStatus::NoSignal,
             shortfall_db: None,
+            encoded_true_peak_after_dbtp: None,
+            encoded_by: None,
         };
     };
     let wanted = platform.target_lufs - i;
@@ -236,8 +354,11 @@ pub fn outcome(
         }
     };
     let after = true_peak_dbtp.map(|tp| tp + gain);
+    let worst = worst_encoded(platform, encoded);
+    let encoded_after = worst.map(|(_, tp)| tp + gain);
     let shortfall = i + gain - platform.target_lufs;
-    let status = if after.is_some_and(|a| a > ceiling) {
+    let over = |v: Option<f64>| v.is_some_and(|a| a > ceiling);
+    let status = if over(after) || over(encoded_after) {
         PlatformStatus::OverCeiling
     } else if shortfall < -AT_TARGET_LU {
         PlatformStatus::StaysQuieter
@@ -255,14 +376,45 @@ pub fn outcome(
         true_peak_after_dbtp: after,
         status,
         shortfall_db: Some(shortfall),
+        encoded_true_peak_after_dbtp: encoded_after,
+        encoded_by: worst.map(|(codec, _)| codec),
     }
+}
+
+/// The highest decoded true peak (unity gain) among the measured codecs `platform` streams
+/// with, and which codec gave it.
+pub fn worst_encoded(
+    platform: &'static Platform,
+    encoded: &[EncodedPeak<'_>],
+) -> Option<(&'static Codec, f64)> {
+    platform
+        .codecs
+        .iter()
+        .filter_map(|&id| {
+            let tp = encoded
+                .iter()
+                .filter(|e| e.codec == id)
+                .map(|e| e.true_peak_dbtp)
+                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))?;
+            Some((codec(id)?, tp))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 /// The whole table for a master.
 pub fn table(integrated_lufs: Option<f64>, true_peak_dbtp: Option<f64>) -> Vec<PlatformOutcome> {
+    table_encoded(integrated_lufs, true_peak_dbtp, &[])
+}
+
+/// The whole table, with the peaks after the codecs the preview measured.
+pub fn table_encoded(
+    integrated_lufs: Option<f64>,
+    true_peak_dbtp: Option<f64>,
+    encoded: &[EncodedPeak<'_>],
+) -> Vec<PlatformOutcome> {
     PLATFORMS
         .iter()
-        .map(|p| outcome(p, integrated_lufs, true_peak_dbtp))
+        .map(|p| outcome_encoded(p, integrated_lufs, true_peak_dbtp, encoded))
         .collect()
 }
 
@@ -320,5 +472,57 @@ mod tests {
         assert_eq!(none.status, PlatformStatus::NoSignal);
         assert_eq!(table(Some(-14.0), Some(-3.0)).len(), 9);
         assert!(platform("nope").is_none());
+    }
+
+    #[test]
+    fn every_platform_codec_is_a_known_codec() {
+        for p in &PLATFORMS {
+            for id in p.codecs {
+                assert!(codec(id).is_some(), "{}: {id}", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn encoded_peaks_follow_the_gain_and_can_put_a_master_over_the_ceiling() {
+        let spotify = platform("spotify").expect("known id");
+        // -14 LUFS at -1.5 dBTP: at target, under -1 dBTP; Vorbis 160 raises it to -0.6.
+        let encoded = [
+            EncodedPeak {
+                codec: "vorbis-320",
+                true_peak_dbtp: -0.9,
+            },
+            EncodedPeak {
+                codec: "vorbis-160",
+                true_peak_dbtp: -0.6,
+            },
+            EncodedPeak {
+                codec: "opus-160",
+                true_peak_dbtp: 0.4,
+            },
+        ];
+        let plain = outcome(spotify, Some(-14.0), Some(-1.5));
+        assert_eq!(plain.status, PlatformStatus::AtTarget);
+        assert_eq!(plain.encoded(), None);
+        let s = outcome_encoded(spotify, Some(-14.0), Some(-1.5), &encoded);
+        assert_eq!(s.status, PlatformStatus::OverCeiling);
+        assert_eq!(
+            s.encoded(),
+            Some((codec("vorbis-160").expect("known"), -0.6))
+        );
+        assert!(s.describe().contains("Vorbis 160"), "{}", s.describe());
+        // A loud master is turned down after decoding: -8 LUFS, Opus at +0.4 dBTP -> -5.6.
+        let youtube = platform("youtube").expect("known id");
+        let y = outcome_encoded(youtube, Some(-8.0), Some(-0.2), &encoded);
+        let (codec, tp) = y.encoded().expect("measured");
+        assert_eq!(codec.id, "opus-160");
+        assert!((tp + 5.6).abs() < 1e-9);
+        assert_eq!(y.status, PlatformStatus::TurnedDown);
+        // No codec of Apple Music's was measured.
+        let apple = platform("apple_music").expect("known id");
+        assert_eq!(
+            outcome_encoded(apple, Some(-14.0), Some(-1.5), &encoded).encoded(),
+            None
+        );
     }
 }

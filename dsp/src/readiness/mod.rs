@@ -35,7 +35,7 @@ pub use targets::{
 };
 pub use thresholds::*;
 
-use crate::platforms::{self, Platform, PlatformOutcome};
+use crate::platforms::{self, EncodedPeak, Platform, PlatformOutcome};
 
 /// What the producer asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -311,8 +311,22 @@ pub fn evaluate_against(
     format: Option<&FileFormat>,
     target: &TonalTarget,
 ) -> Report {
+    evaluate_encoded(stats, profile, platform, format, target, &[])
+}
+
+/// [`evaluate_against`], with the master's peaks after lossy encoding (the codec preview's):
+/// `headroom` in the master profile judges the decoded peak of the platform's codecs, and the
+/// platform table gains the true peak after encoding. Allocates; not for the audio thread.
+pub fn evaluate_encoded(
+    stats: &ReadinessStats,
+    profile: Profile,
+    platform: &'static Platform,
+    format: Option<&FileFormat>,
+    target: &TonalTarget,
+    encoded: &[EncodedPeak<'_>],
+) -> Report {
     let mut findings = vec![
-        peaks::headroom(stats, profile, platform),
+        peaks::headroom(stats, profile, platform, encoded),
         peaks::clipping(stats),
         peaks::limiting(stats, profile),
     ];
@@ -347,6 +361,6 @@ pub fn evaluate_against(
         platform,
         target: target.name.clone(),
         findings,
-        platforms: platforms::table(stats.integrated_lufs, stats.true_peak_dbtp),
+        platforms: platforms::table_encoded(stats.integrated_lufs, stats.true_peak_dbtp, encoded),
     }
 }

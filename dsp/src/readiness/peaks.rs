@@ -3,7 +3,7 @@
 
 use super::thresholds::*;
 use super::{finding, Check, Finding, Profile, Severity};
-use crate::platforms::{self, Platform};
+use crate::platforms::{self, Codec, EncodedPeak, Platform};
 use crate::stats::{ReadinessStats, PEAK_BINS, PEAK_BIN_DB};
 
 /// Fraction of the loud 100 ms windows whose peak sits within [`PINNED_WINDOW_DB`] of the
@@ -34,6 +34,7 @@ pub(super) fn headroom(
     s: &ReadinessStats,
     profile: Profile,
     platform: &'static Platform,
+    encoded: &[EncodedPeak<'_>],
 ) -> Finding {
     let Some(tp) = s.true_peak_dbtp else {
         return finding(
@@ -98,19 +99,42 @@ pub(super) fn headroom(
         Profile::Master => {
             let out = platforms::outcome(platform, s.integrated_lufs, Some(tp));
             let ceiling = out.ceiling_dbtp;
+            let name = platform.name;
+            let encoded = platforms::worst_encoded(platform, encoded);
+            let after_encoder = |(codec, e): (&Codec, f64)| {
+                format!(" ({e:.1} dBTP after its encoder, {})", codec.name)
+            };
             if tp > ceiling {
+                let worst = encoded.map_or(tp, |(_, e)| e.max(tp));
                 finding(
                     Check::Headroom,
                     Severity::Fail,
                     Some(tp),
                     Some(ceiling),
                     format!(
-                        "true peak {tp:.1} dBTP is over {}'s {ceiling:.0} dBTP ceiling",
-                        platform.name
+                        "true peak {tp:.1} dBTP is over {name}'s {ceiling:.0} dBTP ceiling{}",
+                        encoded.map(after_encoder).unwrap_or_default()
                     ),
                     &format!(
                         "lower the limiter ceiling by at least {:.1} dB (true-peak mode) to avoid clipping after encoding",
-                        tp - ceiling
+                        worst - ceiling
+                    ),
+                )
+            } else if let Some((codec, e)) = encoded.filter(|&(_, e)| e > ceiling) {
+                let clips = e > CLIP_DBFS;
+                finding(
+                    Check::Headroom,
+                    if clips { Severity::Fail } else { Severity::Warn },
+                    Some(e),
+                    Some(ceiling),
+                    format!(
+                        "after {name}'s encoder ({}) the peak reaches {e:.1} dBTP{}, over the {ceiling:.0} dBTP ceiling (the master: {tp:.1} dBTP)",
+                        codec.name,
+                        if clips { " and clips" } else { "" }
+                    ),
+                    &format!(
+                        "lower the limiter ceiling by {:.1} dB (true-peak mode) so the decoded peak stays under {ceiling:.0} dBTP",
+                        e - ceiling
                     ),
                 )
             } else {
@@ -120,8 +144,8 @@ pub(super) fn headroom(
                     Some(tp),
                     Some(ceiling),
                     format!(
-                        "true peak {tp:.1} dBTP within {}'s {ceiling:.0} dBTP",
-                        platform.name
+                        "true peak {tp:.1} dBTP within {name}'s {ceiling:.0} dBTP{}",
+                        encoded.map(after_encoder).unwrap_or_default()
                     ),
                     "",
                 )

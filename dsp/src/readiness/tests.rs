@@ -152,6 +152,76 @@ fn headroom_bands() {
 }
 
 #[test]
+fn master_headroom_judges_the_peak_after_the_platforms_encoder() {
+    use crate::platforms::EncodedPeak;
+    let spotify = platforms::platform("spotify").expect("known");
+    let s = ReadinessStats {
+        true_peak_dbtp: Some(-1.5),
+        integrated_lufs: Some(-14.5),
+        ..base()
+    };
+    let judge = |encoded: &[EncodedPeak<'_>]| {
+        evaluate_encoded(&s, Profile::Master, spotify, None, &test_target(), encoded)
+    };
+    // Without a preview, or with only other platforms' codecs measured: the master's own peak.
+    let opus = [EncodedPeak {
+        codec: "opus-160",
+        true_peak_dbtp: 0.5,
+    }];
+    for r in [judge(&[]), judge(&opus)] {
+        let f = finding_of(&r, Check::Headroom);
+        assert_eq!(f.severity, Severity::Ok);
+        assert!(!f.message.contains("encoder"), "{}", f.message);
+    }
+    // Under the ceiling after the encoder: ok, and it says so.
+    let low = [EncodedPeak {
+        codec: "vorbis-160",
+        true_peak_dbtp: -1.2,
+    }];
+    let f = finding_of(&judge(&low), Check::Headroom).clone();
+    assert_eq!(f.severity, Severity::Ok);
+    assert!(
+        f.message.contains("-1.2 dBTP after its encoder"),
+        "{}",
+        f.message
+    );
+    // Over the ceiling after Vorbis 160: warn, with the gain that fixes it.
+    let over = [
+        EncodedPeak {
+            codec: "vorbis-320",
+            true_peak_dbtp: -0.9,
+        },
+        EncodedPeak {
+            codec: "vorbis-160",
+            true_peak_dbtp: -0.4,
+        },
+    ];
+    let r = judge(&over);
+    let f = finding_of(&r, Check::Headroom);
+    assert_eq!(f.severity, Severity::Warn);
+    assert_eq!(f.value, Some(-0.4));
+    assert!(f.message.contains("Ogg Vorbis 160 kbps"), "{}", f.message);
+    assert!(f.advice.contains("by 0.6 dB"), "{}", f.advice);
+    // Spotify raises this master by 0.5 dB (up to -1 dBTP), after decoding.
+    let after = r.platforms[0]
+        .encoded_true_peak_after_dbtp
+        .expect("measured");
+    assert!((after - 0.1).abs() < 1e-9, "{after}");
+    assert_eq!(
+        r.platforms[0].status,
+        platforms::PlatformStatus::OverCeiling
+    );
+    // Over full scale after the encoder: it clips, so it fails.
+    let clips = [EncodedPeak {
+        codec: "vorbis-160",
+        true_peak_dbtp: 0.3,
+    }];
+    let f = finding_of(&judge(&clips), Check::Headroom).clone();
+    assert_eq!(f.severity, Severity::Fail);
+    assert!(f.message.contains("clips"), "{}", f.message);
+}
+
+#[test]
 fn insufficient_until_ten_seconds() {
     let s = ReadinessStats {
         non_silent_s: 9.9,
