@@ -200,12 +200,13 @@ pub fn preview(
         .iter()
         .map(|c| (output_rate(c.family, rate), Tally::default()))
         .collect();
-    let ceilings: Vec<f32> = codecs
+    // One ceiling per codec (-1 dBTP where none was given), in dBTP and as a sample value.
+    let ceilings_db: Vec<f64> = (0..codecs.len())
+        .map(|i| ceilings_dbtp.get(i).copied().unwrap_or(-1.0))
+        .collect();
+    let ceilings: Vec<f32> = ceilings_db
         .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            preflight_dsp::db_to_amplitude(ceilings_dbtp.get(i).copied().unwrap_or(-1.0)) as f32
-        })
+        .map(|&db| preflight_dsp::db_to_amplitude(db) as f32)
         .collect();
 
     let (work_tx, work_rx) = mpsc::sync_channel::<(Arc<Chunk>, usize)>(threads);
@@ -249,14 +250,14 @@ pub fn preview(
     Ok(codecs
         .iter()
         .zip(&tallies)
-        .enumerate()
-        .map(|(i, (codec, (rate, t)))| CodecResult {
+        .zip(&ceilings_db)
+        .map(|((codec, (rate, t)), &ceiling_dbtp)| CodecResult {
             codec,
             sample_rate_hz: *rate,
             frames: t.frames,
             true_peak_dbtp: amplitude_to_db(f64::from(t.true_peak)),
             sample_peak_dbfs: amplitude_to_db(f64::from(t.sample_peak)),
-            ceiling_dbtp: ceilings_dbtp.get(i).copied().unwrap_or(-1.0),
+            ceiling_dbtp,
             overs_ceiling: t.overs_ceiling,
             overs_0db: t.overs_0db,
             clipped_samples: t.clipped,
