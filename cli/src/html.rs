@@ -6,7 +6,8 @@
 //! `loudness` (momentary and short-term over time, with the profile's target zone or the
 //! platform's target), `true-peak` (per 100 ms, with the ceiling and the clipping and overs
 //! marked), `spectrum` (the long-term spectrum against the reference tilt), `correlation` (over
-//! time), `events`, `platforms` and `format`.
+//! time), `events`, `platforms` (with the true peak after encoding and the codec table when the
+//! codec preview ran) and `format`.
 
 use std::fmt::Write as _;
 
@@ -17,6 +18,7 @@ use preflight_dsp::readiness::{
 use preflight_dsp::{clock, EventKind, HistoryRow, BAND_COUNT, FREQUENCY_GRID_HZ};
 
 use crate::analyze::Analysis;
+use crate::check::CodecReport;
 use crate::report::{stat, EventReport};
 
 /// Plot size in SVG user units; the page scales it to its width.
@@ -42,6 +44,7 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e7eaf0;vertical-a
 th{background:#f4f6f9;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .sev{font-weight:700;font-size:12px;border-radius:3px;padding:1px 6px;display:inline-block}
 .fail{background:#c62828;color:#fff}.warn{background:#f2a900;color:#222}
+tr.over td{background:#fff4d6}tr.clips td{background:#fde7e7}
 .info{background:#cfe3f7;color:#123}.ok{background:#d9f0de;color:#1b5e20}
 .advice{color:#4a5568;font-size:13px}
 .notes{color:#8a5a00;font-size:13px}
@@ -552,18 +555,34 @@ fn events_table(events: &[EventReport], dropped: u64) -> String {
     out
 }
 
-fn platforms_table(report: &Report) -> String {
-    let mut out = String::from(
+fn platforms_table(report: &Report, codecs: &[CodecReport]) -> String {
+    let encoded = !codecs.is_empty();
+    let mut out = format!(
         "<table><tr><th>Platform</th><th>Target</th><th>Ceiling</th><th>Gain applied</th>\
-         <th>True peak after</th><th>What happens</th></tr>",
+         <th>True peak after</th>{}<th>What happens</th></tr>",
+        if encoded {
+            "<th>True peak after encoding</th>"
+        } else {
+            ""
+        }
     );
     for p in &report.platforms {
         let chosen = std::ptr::eq(p.platform, report.platform);
-        let _ =
-            write!(
+        let after_encoder = if encoded {
+            let by = p
+                .encoded_by
+                .map_or_else(String::new, |c| format!(" <small>{}</small>", esc(c.name)));
+            format!(
+                "<td class=\"num\">{}{by}</td>",
+                stat(p.encoded_true_peak_after_dbtp, "dBTP", true)
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
             out,
             "<tr{}><td>{}</td><td class=\"num\">{:.0} LUFS</td><td class=\"num\">{:.1} dBTP</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td>{after_encoder}<td>{}</td></tr>",
             if chosen { " style=\"font-weight:600\"" } else { "" },
             esc(p.platform.name),
             p.platform.target_lufs,
@@ -571,6 +590,46 @@ fn platforms_table(report: &Report) -> String {
             stat(p.gain_db, "dB", true),
             stat(p.true_peak_after_dbtp, "dBTP", true),
             esc(&p.describe())
+        );
+    }
+    out.push_str("</table>");
+    if encoded {
+        out.push_str(&codec_table(codecs));
+    }
+    out
+}
+
+/// The codec preview: each codec's decoded peak and overs, from sample zero.
+fn codec_table(codecs: &[CodecReport]) -> String {
+    let mut out = String::from(
+        "<h3>After the encoders</h3><p>The master encoded and decoded from sample zero with the \
+         codecs the platforms stream. The platforms' own encoders differ in detail: these \
+         figures are an estimate of the same kind, not their exact output.</p>\
+         <table id=\"codecs\"><tr><th>Codec</th><th>Used by</th><th>True peak decoded</th>\
+         <th>Rise</th><th>Ceiling</th><th>Overs above ceiling</th><th>Overs above 0 dBFS</th>\
+         <th>Gain to stay under the ceiling</th></tr>",
+    );
+    for c in codecs {
+        let class = if c.overs_0db > 0 {
+            " class=\"clips\""
+        } else if c.overs_ceiling > 0 {
+            " class=\"over\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<tr{class}><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{:.1} dBTP</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td></tr>",
+            esc(&c.name),
+            esc(&c.used_by),
+            stat(c.true_peak_dbtp, "dBTP", true),
+            stat(c.rise_db, "dB", true),
+            c.ceiling_dbtp,
+            c.overs_ceiling,
+            c.overs_0db,
+            stat(c.gain_db, "dB", true),
         );
     }
     out.push_str("</table>");
@@ -610,7 +669,8 @@ pub const SECTIONS: [&str; 8] = [
 ];
 
 /// The report page of one checked file.
-pub fn file_report(analysis: &Analysis, report: &Report) -> String {
+/// `codecs` is the codec preview, empty when it was not asked for.
+pub fn file_report(analysis: &Analysis, report: &Report, codecs: &[CodecReport]) -> String {
     let (class, verdict) = verdict_text(report);
     let mut body = String::new();
     let _ = write!(
@@ -659,7 +719,11 @@ pub fn file_report(analysis: &Analysis, report: &Report) -> String {
             "Events",
             events_table(&analysis.report.events, analysis.report.events_dropped),
         ),
-        ("platforms", "Streaming platforms", platforms_table(report)),
+        (
+            "platforms",
+            "Streaming platforms",
+            platforms_table(report, codecs),
+        ),
         ("format", "File", format_table(analysis)),
     ];
     for (id, title, html) in sections {

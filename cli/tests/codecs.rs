@@ -220,14 +220,17 @@ fn the_figures_do_not_depend_on_the_number_of_threads() {
 }
 
 #[test]
-fn the_text_report_has_the_codec_table_and_the_encoded_column() {
+fn the_text_and_html_reports_have_the_codec_table_and_the_encoded_column() {
     let dir = tempdir();
     let hot = limited_master(dir.path(), "hot.wav", -0.1);
+    let pages = dir.path().join("pages");
     let out = preflight(&[
         "check",
         "--profile",
         "master",
         "--codecs=opus-160,mp3-320",
+        "--report",
+        s(&pages),
         s(&hot),
     ]);
     let text = stdout(&out);
@@ -236,6 +239,28 @@ fn the_text_report_has_the_codec_table_and_the_encoded_column() {
     assert!(text.contains("MP3 320 kbps"), "{text}");
     assert!(!text.contains("Ogg Vorbis 320 kbps"), "{text}");
     assert!(text.contains("own encoders differ"), "{text}");
+
+    let page = std::fs::read_to_string(pages.join("hot.html")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(page.contains("<th>True peak after encoding</th>"), "{page}");
+    let table = &page[page
+        .find("<table id=\"codecs\">")
+        .unwrap_or_else(|| panic!("no codec table in {page}"))..];
+    let table = &table[..table.find("</table>").unwrap_or(table.len())];
+    assert_eq!(table.matches("<tr").count(), 3, "{table}");
+    assert!(table.contains("Opus 160 kbps") && table.contains("MP3 320 kbps"), "{table}");
+    // At -0.1 dBTP every codec goes over its ceiling, so no row is unmarked.
+    assert_eq!(
+        table.matches("<tr class=\"over\">").count() + table.matches("<tr class=\"clips\">").count(),
+        2,
+        "{table}"
+    );
+    assert!(page.contains("own encoders differ in detail"), "{page}");
+
+    // Without the preview the page has neither.
+    let plain = dir.path().join("plain");
+    preflight(&["check", "--profile", "master", "--report", s(&plain), s(&hot)]);
+    let page = std::fs::read_to_string(plain.join("hot.html")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!page.contains("True peak after encoding") && !page.contains("id=\"codecs\""));
 }
 
 #[test]
