@@ -579,7 +579,8 @@ fn platforms_table(report: &Report, codecs: &[CodecReport]) -> String {
         } else {
             String::new()
         };
-        let _ = write!(
+        let _ =
+            write!(
             out,
             "<tr{}><td>{}</td><td class=\"num\">{:.0} LUFS</td><td class=\"num\">{:.1} dBTP</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td>{after_encoder}<td>{}</td></tr>",

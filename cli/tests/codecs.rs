@@ -247,10 +247,14 @@ fn the_text_and_html_reports_have_the_codec_table_and_the_encoded_column() {
         .unwrap_or_else(|| panic!("no codec table in {page}"))..];
     let table = &table[..table.find("</table>").unwrap_or(table.len())];
     assert_eq!(table.matches("<tr").count(), 3, "{table}");
-    assert!(table.contains("Opus 160 kbps") && table.contains("MP3 320 kbps"), "{table}");
+    assert!(
+        table.contains("Opus 160 kbps") && table.contains("MP3 320 kbps"),
+        "{table}"
+    );
     // At -0.1 dBTP every codec goes over its ceiling, so no row is unmarked.
     assert_eq!(
-        table.matches("<tr class=\"over\">").count() + table.matches("<tr class=\"clips\">").count(),
+        table.matches("<tr class=\"over\">").count()
+            + table.matches("<tr class=\"clips\">").count(),
         2,
         "{table}"
     );
@@ -258,7 +262,14 @@ fn the_text_and_html_reports_have_the_codec_table_and_the_encoded_column() {
 
     // Without the preview the page has neither.
     let plain = dir.path().join("plain");
-    preflight(&["check", "--profile", "master", "--report", s(&plain), s(&hot)]);
+    preflight(&[
+        "check",
+        "--profile",
+        "master",
+        "--report",
+        s(&plain),
+        s(&hot),
+    ]);
     let page = std::fs::read_to_string(plain.join("hot.html")).unwrap_or_else(|e| panic!("{e}"));
     assert!(!page.contains("True peak after encoding") && !page.contains("id=\"codecs\""));
 }

@@ -1,6 +1,8 @@
 """Verdicts on real music: the short form of the validation corpus (scripts/validate.py
 --short): LMMS demo songs rendered by LMMS, game soundtracks as Debian ships them, and defects
-made by ffmpeg. The full form and its figures are in docs/VALIDATION.md.
+made by ffmpeg; and the codec preview on the soundtracks limited by ffmpeg
+(scripts/validate_codecs.py --short). The full forms and their figures are in
+docs/VALIDATION.md.
 
 What holds on every track of the short form is asserted; what the full form shows is not yet
 reached (the spectral checks' and the squashing's detection) is a strict xfail, so it turns into
@@ -108,3 +110,40 @@ def test_spectral_defects_are_detected_on_every_track(corpus, defect, check, cha
 def test_bus_squashing_is_detected_on_every_track(corpus):
     for name, entry in corpus["defect_reports"]["squashed"].items():
         assert flagged(entry["builtin"], ("limiting", "dynamics")), name
+
+
+@pytest.fixture(scope="module")
+def codec_preview(tmp_path_factory):
+    out = tmp_path_factory.mktemp("codecs") / "short.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "validate_codecs.py"), "--short", "--json", str(out)],
+        check=True,
+    )
+    results = json.loads(out.read_text())["results"]
+    assert all(len(results[v]) == 4 for v in ("released", "limited-0.1", "limited-3")), results
+    return results
+
+
+def codec_row(rows, codec):
+    found = [r for r in rows if r["id"] == codec]
+    assert len(found) == 1, (codec, rows)
+    return found[0]
+
+
+def test_real_masters_limited_to_minus_0_1_dbtp_overshoot_after_the_encoders(codec_preview):
+    # Set 0.1 dB under full scale, every master is over every codec's ceiling once decoded, and
+    # Opus at 160 kbit/s takes each of them over full scale.
+    for name, rows in codec_preview["limited-0.1"].items():
+        assert len(rows) == 4, (name, rows)
+        for r in rows:
+            assert r["overs_ceiling"] > 0 and r["gain_db"] < 0, (name, r)
+        assert codec_row(rows, "opus-160")["overs_0db"] > 0, name
+
+
+def test_real_masters_limited_to_minus_3_dbtp_stay_under_every_ceiling_after_the_encoders(
+    codec_preview,
+):
+    for name, rows in codec_preview["limited-3"].items():
+        for r in rows:
+            assert r["overs_ceiling"] == 0 and r["overs_0db"] == 0, (name, r)
+            assert r["gain_db"] == 0, (name, r)

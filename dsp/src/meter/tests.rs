@@ -46,6 +46,31 @@ fn generic_path_matches_stereo_path() {
     );
 }
 
+/// Stereo content an octave above the low band's corner (a wide 300 Hz part over a mono bass)
+/// barely moves the low-band correlation; bass of opposite polarity still reads negative.
+#[test]
+fn the_low_band_correlation_reads_the_bass_not_the_low_mids() {
+    for rate in [44_100, 48_000, 96_000] {
+        let frames = rate as usize * 6;
+        let bass = sine(rate, 60.0, 0.3, frames);
+        let mids = sine(rate, 300.0, 0.3, frames);
+        let l: Vec<f32> = bass.iter().zip(&mids).map(|(b, m)| b + m).collect();
+        let r: Vec<f32> = bass.iter().zip(&mids).map(|(b, m)| b - m).collect();
+        let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        m.process(&[&l, &r]);
+        let s = m.summary().readiness;
+        let low = s.low_band_correlation.expect("signal");
+        assert!(low > 0.98, "{rate}: {low}");
+        assert!(s.low_band_mono_loss_db.expect("signal") < 0.1, "{rate}");
+
+        let inverted: Vec<f32> = bass.iter().map(|b| -b).collect();
+        let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+        m.process(&[&bass, &inverted]);
+        let low = m.summary().readiness.low_band_correlation.expect("signal");
+        assert!(low < -0.99, "{rate}: {low}");
+    }
+}
+
 /// A plug-in sees the host's silence (a stopped transport, the end of the material): the DC
 /// offset is that of the audio that is there, however much silence follows or precedes it.
 #[test]

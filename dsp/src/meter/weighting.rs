@@ -19,7 +19,7 @@ pub struct Weighting {
     pair: bool,
     simd: Simd,
     filters: StereoFilters,
-    /// The pair's states (shelf, high-pass, low-pass of L and R).
+    /// The pair's states (shelf, high-pass, the two low-pass sections of L and R).
     pair_state: StereoState,
     /// Shelf and high-pass states of the other channels (indices 0 and 1 unused with a pair).
     shelf_state: [BiquadState; MAX_CHANNELS],
@@ -93,6 +93,7 @@ impl Weighting {
             .iter_mut()
             .chain(p.high_pass.iter_mut())
             .chain(p.low_pass.iter_mut())
+            .chain(p.low_pass_2.iter_mut())
             .chain(self.shelf_state.iter_mut())
             .chain(self.high_pass_state.iter_mut())
         {
