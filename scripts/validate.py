@@ -233,15 +233,19 @@ def render_production(project: Path, work: Path) -> Path | None:
     raw.parent.mkdir(parents=True, exist_ok=True)
     if not raw.exists():
         tmp = raw.with_suffix(".part.wav")
-        try:
-            run(
-                ["lmms", "--allowroot", "render", str(project), "-a", "-f", "wav", "-o", str(tmp)],
-                timeout=900,
-                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-            )
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
-            print(f"   {name}: LMMS could not render it ({type(e).__name__}); left out", flush=True)
-            return None
+        # LMMS now and then crashes on a song it renders the next time: one retry.
+        for attempt in (1, 2):
+            try:
+                run(
+                    ["lmms", "--allowroot", "render", str(project), "-a", "-f", "wav", "-o", str(tmp)],
+                    timeout=900,
+                    env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                )
+                break
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+                if attempt == 2:
+                    print(f"   {name}: LMMS could not render it ({type(e).__name__}); left out", flush=True)
+                    return None
         tmp.rename(raw)
     if analyze(raw)["true_peak_dbtp"] is None:
         print(f"   {name}: renders silent; left out", flush=True)
