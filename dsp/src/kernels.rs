@@ -3,8 +3,9 @@
 //! low-band correlation filter of both channels together. The stereo pass has an AVX + FMA
 //! version (detected at run time) that puts the shelf and first low-pass filters of L and R in
 //! the four lanes of one vector and the high-pass and second low-pass filters, which take those
-//! four outputs, in another, so the eight filter recurrences advance together; the portable version computes the same thing one lane at a time. Channels
-//! outside the stereo pair run [`k_weight`], the same K-weighting one channel at a time.
+//! four outputs, in another, so the eight filter recurrences advance together; the portable
+//! version computes the same thing one lane at a time. Channels outside the stereo pair run
+//! [`k_weight`], the same K-weighting one channel at a time.
 
 use crate::correlation::CorrelationSums;
 use crate::k_weighting::{Biquad, BiquadState};
