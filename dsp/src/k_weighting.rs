@@ -67,7 +67,8 @@ impl Biquad {
         }
     }
 
-    /// A second-order Butterworth low-pass at `corner_hz` (used for the low-band correlation).
+    /// A second-order Butterworth low-pass at `corner_hz` (the low-band correlation runs two in
+    /// series, a fourth-order Linkwitz-Riley low-pass).
     pub fn butterworth_low_pass(sample_rate_hz: f64, corner_hz: f64) -> Self {
         let q = std::f64::consts::FRAC_1_SQRT_2;
         let k = (std::f64::consts::PI * corner_hz / sample_rate_hz).tan();
