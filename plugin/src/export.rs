@@ -205,7 +205,8 @@ fn export_with_wait(
     let json =
         serde_json::to_string_pretty(&json).map_err(|e| ExportError::Write(e.to_string()))?;
     let files = [
-        ("html", file_report(&analysis, &report)),
+        // The plug-in has no codec preview.
+        ("html", file_report(&analysis, &report, &[])),
         ("json", json + "\n"),
         ("csv", history_csv(&analysis.history)),
     ];
