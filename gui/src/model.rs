@@ -267,6 +267,8 @@ pub struct Model {
     references: Vec<ReferenceTrack>,
     /// The measured references' mean loudness-matched spectrum, kept with them.
     references_mean: Option<[Option<f64>; BAND_COUNT]>,
+    /// File extensions the reference dialog lists (lower case); empty lists every file.
+    reference_extensions: &'static [&'static str],
 }
 
 impl Default for Model {
@@ -301,6 +303,7 @@ impl Model {
             export_status: ExportStatus::Idle,
             references: Vec::new(),
             references_mean: None,
+            reference_extensions: &[],
         }
     }
 
@@ -425,6 +428,17 @@ impl Model {
     /// loudness; `None` before any is measured.
     pub fn references_mean(&self) -> Option<&[Option<f64>; BAND_COUNT]> {
         self.references_mean.as_ref()
+    }
+
+    /// Sets the file extensions (lower case, without the dot) the reference dialog lists:
+    /// the formats the reference analysis reads. Empty lists every file.
+    pub fn set_reference_extensions(&mut self, extensions: &'static [&'static str]) {
+        self.reference_extensions = extensions;
+    }
+
+    /// The file extensions the reference dialog lists (empty: every file).
+    pub fn reference_extensions(&self) -> &'static [&'static str] {
+        self.reference_extensions
     }
 
     /// The reference tracks.

@@ -666,6 +666,55 @@ fn the_references_panel_lists_them_and_says_what_differs() {
 }
 
 #[test]
+fn references_can_be_picked_in_a_file_dialog() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let refs = dir.path().join("refs");
+    std::fs::create_dir_all(refs.join("albums")).expect("folder");
+    for name in ["first.wav", "second.FLAC", "notes.txt"] {
+        std::fs::write(refs.join(name), b"").expect("file");
+    }
+    let mut model = model_with(snapshot_of(healthy_stats()));
+    model.set_reference_extensions(&["wav", "flac"]);
+    model.set_references(&[ReferenceTrack {
+        path: refs.join("first.wav").to_string_lossy().into_owned(),
+        state: ReferenceState::Analysing,
+    }]);
+    // egui_file's path and file-name fields carry no accessible name, so this test alone runs
+    // without kittest's accessibility check; the editor's own widgets are checked everywhere else.
+    let mut h = Harness::builder()
+        .with_size(DESIGN_SIZE)
+        .with_accessibility_check(false)
+        .build_ui_state(
+            |ui, state: &mut State| draw(ui, &state.model, &mut state.actions),
+            State {
+                model,
+                actions: Actions::default(),
+            },
+        );
+    h.run();
+    h.get_by_label("References (1)").click();
+    h.run();
+    h.get_by_label("Browse…").click();
+    h.run();
+    // It opens in the last reference's folder and lists folders and the readable formats only.
+    h.get_by_label_contains("Add a reference track");
+    h.get_by_label("🗀 albums");
+    h.get_by_label("🗋 first.wav");
+    assert!(h.query_by_label("🗋 notes.txt").is_none());
+    h.get_by_label("🗋 second.FLAC").click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    let picked = refs.join("second.FLAC").to_string_lossy().into_owned();
+    assert_eq!(
+        h.state().actions.add_reference.as_deref(),
+        Some(picked.as_str())
+    );
+    // The dialog closes once a file is picked.
+    assert!(h.query_by_label_contains("Add a reference track").is_none());
+}
+
+#[test]
 fn without_references_the_panel_says_what_it_is_for() {
     let mut h = harness(model_with(snapshot_of(healthy_stats())));
     h.run();

@@ -126,8 +126,11 @@ struct App {
 impl App {
     fn new(params: Arc<PreflightParams>, shared: Arc<SharedState>, receiver: ReceiverSlot) -> Self {
         shared.editor_opened();
+        let mut model = Model::new();
+        // The reference dialog lists the formats the reference analysis reads.
+        model.set_reference_extensions(&preflight_cli::target::AUDIO_EXTENSIONS);
         Self {
-            model: Model::new(),
+            model,
             params,
             shared,
             receiver,

@@ -1,7 +1,11 @@
 //! The top bar: name, what the mix is judged against (profile, platform), the meter's state
 //! (live, held, paused, idle) and the measurement's controls (reset, reset maxima, pause, zoom).
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
 use egui::{pos2, Align, Layout, PopupCloseBehavior, Rect, RichText, Ui, UiBuilder};
+use egui_file::FileDialog;
 use preflight_dsp::platforms::PLATFORMS;
 use preflight_dsp::readiness::Profile;
 
@@ -258,13 +262,22 @@ fn references_menu(ui: &mut Ui, view: &View, actions: &mut Actions) {
             let mut path = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
             ui.add(egui::TextEdit::singleline(&mut path).desired_width(380.0))
                 .labelled_by(label.id);
-            if ui
-                .add_enabled(!path.trim().is_empty(), egui::Button::new("Add reference"))
-                .clicked()
-            {
-                actions.add_reference = Some(path.trim().to_string());
-                path.clear();
-            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!path.trim().is_empty(), egui::Button::new("Add reference"))
+                    .clicked()
+                {
+                    actions.add_reference = Some(path.trim().to_string());
+                    path.clear();
+                }
+                if ui
+                    .button("Browse…")
+                    .on_hover_text("Pick a reference track in a file dialog")
+                    .clicked()
+                {
+                    open_reference_dialog(ui.ctx(), view);
+                }
+            });
             ui.data_mut(|d| d.insert_temp(id, path));
             if let Some(differences) = view.model.reference_differences() {
                 ui.separator();
@@ -280,6 +293,63 @@ fn references_menu(ui: &mut Ui, view: &View, actions: &mut Actions) {
                 }
             }
         });
+    reference_dialog(ui.ctx(), actions);
+}
+
+/// The open reference dialog, kept in egui's memory from frame to frame (it is drawn whether
+/// the References popup is open or not).
+type ReferenceDialog = Arc<Mutex<FileDialog>>;
+
+fn reference_dialog_id() -> egui::Id {
+    egui::Id::unique("preflight-reference-dialog")
+}
+
+/// Opens the reference dialog in the folder of the last reference, else the home folder,
+/// listing folders and the files the reference analysis reads.
+fn open_reference_dialog(ctx: &egui::Context, view: &View) {
+    let start = view
+        .model
+        .references()
+        .last()
+        .and_then(|r| Path::new(&r.path).parent().map(Path::to_path_buf))
+        .filter(|dir| dir.is_dir())
+        .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+        .unwrap_or_default();
+    let extensions = view.model.reference_extensions();
+    let mut dialog = FileDialog::open_file()
+        .id(egui::Id::unique("preflight-reference-file-dialog"))
+        .title("Add a reference track")
+        .initial_path(start)
+        .show_new_folder(false)
+        .show_rename(false)
+        .default_size([480.0, 320.0]);
+    if !extensions.is_empty() {
+        dialog = dialog.show_files_filter(Box::new(move |path: &Path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
+        }));
+    }
+    dialog.open();
+    let dialog: ReferenceDialog = Arc::new(Mutex::new(dialog));
+    ctx.data_mut(|d| d.insert_temp(reference_dialog_id(), dialog));
+}
+
+/// Draws the reference dialog while it is open; a picked file becomes `add_reference`.
+fn reference_dialog(ctx: &egui::Context, actions: &mut Actions) {
+    let id = reference_dialog_id();
+    let Some(dialog) = ctx.data(|d| d.get_temp::<ReferenceDialog>(id)) else {
+        return;
+    };
+    let mut dialog = dialog.lock().unwrap_or_else(PoisonError::into_inner);
+    if dialog.show(ctx).selected() {
+        if let Some(path) = dialog.path() {
+            actions.add_reference = Some(path.to_string_lossy().into_owned());
+        }
+    }
+    if !dialog.visible() {
+        ctx.data_mut(|d| d.remove::<ReferenceDialog>(id));
+    }
 }
 
 fn zoom_selector(ui: &mut Ui, view: &View, actions: &mut Actions) {
