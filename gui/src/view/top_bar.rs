@@ -1,5 +1,6 @@
 //! The top bar: name, what the mix is judged against (profile, platform), the meter's state
-//! (live, held, paused, idle) and the measurement's controls (reset, reset maxima, pause, zoom).
+//! (live, held, paused, idle), the measurement's controls (reset, reset maxima, pause, zoom),
+//! and the References panel with its file dialog.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
