@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use preflight_dsp::platforms::{self, Codec, CodecFamily, CODECS, PLATFORMS};
-use preflight_dsp::{amplitude_to_db, TruePeak};
+use preflight_dsp::{amplitude_to_db, TruePeak, FLUSH_BELOW};
 
 use crate::check::CodecReport;
 use crate::decode::{AudioStream, DecodeError};
@@ -255,8 +255,8 @@ pub fn preview(
             codec,
             sample_rate_hz: *rate,
             frames: t.frames,
-            true_peak_dbtp: amplitude_to_db(f64::from(t.true_peak)),
-            sample_peak_dbfs: amplitude_to_db(f64::from(t.sample_peak)),
+            true_peak_dbtp: peak_db(t.true_peak),
+            sample_peak_dbfs: peak_db(t.sample_peak),
             ceiling_dbtp,
             overs_ceiling: t.overs_ceiling,
             overs_0db: t.overs_0db,
@@ -585,6 +585,17 @@ fn mp3(planar: &[Vec<f32>], rate: u32, kbps: u32) -> Result<Vec<Vec<f32>>, Strin
         o.drain(..MP3_DELAY.min(o.len()));
     }
     Ok(out)
+}
+
+/// A decoded peak in dB; `None` for silence. Like the meter, values under
+/// [`FLUSH_BELOW`] (-300 dBFS) count as zero: a resampler's or decoder's arithmetic can leave
+/// them in a silent master, and "-673 dBTP" would mean nothing.
+fn peak_db(peak: f32) -> Option<f64> {
+    if peak < FLUSH_BELOW {
+        None
+    } else {
+        amplitude_to_db(f64::from(peak))
+    }
 }
 
 /// Peaks and overs of a stretch of decoded audio.

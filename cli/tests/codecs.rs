@@ -300,3 +300,78 @@ fn unknown_codecs_aac_and_surround_get_a_clear_error() {
     // The check itself is still made and printed.
     assert!(json(&out)["verdict"].is_string());
 }
+
+/// Silence, a 50 ms file, odd sample rates, mono at 8 kHz and non-finite samples each get all
+/// four codecs' rows; silence reads "no signal" for every codec, the others' decoded peaks sit
+/// near the master's.
+#[test]
+fn odd_masters_get_every_codec_and_silence_reads_no_signal() {
+    let dir = tempdir();
+    let silent = dir.path().join("silent.wav");
+    wav::write_int(&silent, &Audio::silence(RATE, 2, 2.0), 16);
+    let out = preflight(&[
+        "check",
+        "--profile",
+        "master",
+        "--codecs",
+        "--json",
+        s(&silent),
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let rows = codec_rows(&json(&out));
+    assert_eq!(rows.len(), CODECS.len());
+    for r in &rows {
+        assert!(r["true_peak_dbtp"].is_null(), "{r}");
+        assert!(r["gain_db"].is_null(), "{r}");
+        assert_eq!(
+            (r["overs_ceiling"].as_u64(), r["overs_0db"].as_u64()),
+            (Some(0), Some(0))
+        );
+    }
+
+    let mut with_nan = Audio::sine(RATE, 2, 440.0, -6.0, 2.0);
+    // Interleaved stereo: frames 1000 and 9000 of both channels.
+    for i in [2000, 2001] {
+        with_nan.samples[i] = f64::NAN;
+    }
+    for i in [18_000, 18_001] {
+        with_nan.samples[i] = f64::INFINITY;
+    }
+    let nan = dir.path().join("nan.wav");
+    wav::write_f32(&nan, &with_nan);
+    let cases = [
+        ("short.wav", Audio::sine(RATE, 2, 440.0, -6.0, 0.05)),
+        ("rate96.wav", Audio::sine(96_000, 2, 440.0, -6.0, 2.0)),
+        ("rate22.wav", Audio::sine(22_050, 2, 440.0, -6.0, 2.0)),
+        ("mono8k.wav", Audio::sine(8_000, 1, 440.0, -6.0, 2.0)),
+    ];
+    let mut paths = vec![nan];
+    for (name, audio) in cases {
+        let path = dir.path().join(name);
+        wav::write_int(&path, &audio, 24);
+        paths.push(path);
+    }
+    for path in &paths {
+        let out = preflight(&[
+            "check",
+            "--profile",
+            "master",
+            "--codecs",
+            "--json",
+            s(path),
+        ]);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{path:?}: {}",
+            stderr(&out)
+        );
+        let rows = codec_rows(&json(&out));
+        assert_eq!(rows.len(), CODECS.len(), "{path:?}");
+        for r in &rows {
+            let rise = r["rise_db"]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{path:?}: {r}"));
+            assert!(rise.abs() < 1.0, "{path:?}: {r}");
+        }
+    }
+}

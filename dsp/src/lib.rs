@@ -18,6 +18,7 @@ mod gating;
 mod handoff;
 mod k_weighting;
 mod kernels;
+pub use kernels::FLUSH_BELOW;
 mod layout;
 mod meter;
 #[cfg(any(test, feature = "test-support"))]
