@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 import validate
-from validate import ROOT, analyze, decode_master, ffmpeg, install, masters
+from validate import ROOT, decode_master, ffmpeg, gain_to_peak, install, masters
 
 # The loud master: +6 dB into a brickwall limiter at -1 dBFS.
 LIMITER = "volume=6dB,alimiter=limit=0.891:attack=5:release=50:level=disabled"
@@ -49,9 +49,8 @@ def loud_master(master: Path, peak_dbtp: float, work: Path) -> Path:
         tmp = limited.with_suffix(".part.wav")
         ffmpeg("-i", str(master), "-af", LIMITER, "-c:a", "pcm_f32le", str(tmp))
         tmp.rename(limited)
-    tp = analyze(limited)["true_peak_dbtp"]
     tmp = out.with_suffix(".part.wav")
-    ffmpeg("-i", str(limited), "-af", f"volume={peak_dbtp - tp:.3f}dB", "-c:a", "pcm_f32le", str(tmp))
+    gain_to_peak(limited, tmp, peak_dbtp, "pcm_f32le")
     tmp.rename(out)
     return out
 

@@ -106,6 +106,18 @@ fn limited_master(dir: &Path, name: &str, true_peak_dbtp: f64) -> std::path::Pat
     path
 }
 
+/// `preflight check --profile master --codecs --json PATH`: every codec's preview.
+fn master_preview(path: &Path) -> std::process::Output {
+    preflight(&[
+        "check",
+        "--profile",
+        "master",
+        "--codecs",
+        "--json",
+        s(path),
+    ])
+}
+
 fn codec_rows(report: &Value) -> Vec<Value> {
     report["codecs"]
         .as_array()
@@ -126,14 +138,7 @@ fn a_limited_master_at_minus_0_1_dbtp_overshoots_after_every_codec_and_one_at_mi
     let hot = limited_master(dir.path(), "hot.wav", -0.1);
     let safe = limited_master(dir.path(), "safe.wav", -3.0);
 
-    let out = preflight(&[
-        "check",
-        "--profile",
-        "master",
-        "--codecs",
-        "--json",
-        s(&hot),
-    ]);
+    let out = master_preview(&hot);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json(&out);
     let rows = codec_rows(&report);
@@ -175,14 +180,7 @@ fn a_limited_master_at_minus_0_1_dbtp_overshoots_after_every_codec_and_one_at_mi
         "{headroom}"
     );
 
-    let out = preflight(&[
-        "check",
-        "--profile",
-        "master",
-        "--codecs",
-        "--json",
-        s(&safe),
-    ]);
+    let out = master_preview(&safe);
     let report = json(&out);
     for row in codec_rows(&report) {
         assert_eq!(row["overs_0db"].as_u64(), Some(0), "{row}");
@@ -309,14 +307,7 @@ fn odd_masters_get_every_codec_and_silence_reads_no_signal() {
     let dir = tempdir();
     let silent = dir.path().join("silent.wav");
     wav::write_int(&silent, &Audio::silence(RATE, 2, 2.0), 16);
-    let out = preflight(&[
-        "check",
-        "--profile",
-        "master",
-        "--codecs",
-        "--json",
-        s(&silent),
-    ]);
+    let out = master_preview(&silent);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
     let rows = codec_rows(&json(&out));
     assert_eq!(rows.len(), CODECS.len());
@@ -352,14 +343,7 @@ fn odd_masters_get_every_codec_and_silence_reads_no_signal() {
         paths.push(path);
     }
     for path in &paths {
-        let out = preflight(&[
-            "check",
-            "--profile",
-            "master",
-            "--codecs",
-            "--json",
-            s(path),
-        ]);
+        let out = master_preview(path);
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
             "{path:?}: {}",

@@ -36,14 +36,19 @@ SPECTRAL_DEFECTS = [
 SPECTRAL = ("low_end", "sub_bass", "harshness", "top_end")
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    out = tmp_path_factory.mktemp("validation") / "short.json"
+def short_form(tmp_path_factory, script):
+    """Runs `scripts/SCRIPT --short --json OUT` and returns what it wrote."""
+    out = tmp_path_factory.mktemp(Path(script).stem) / "short.json"
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "validate.py"), "--short", "--json", str(out)],
+        [sys.executable, str(ROOT / "scripts" / script), "--short", "--json", str(out)],
         check=True,
     )
-    data = json.loads(out.read_text())
+    return json.loads(out.read_text())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    data = short_form(tmp_path_factory, "validate.py")
     assert len(data["clean"]) == 4 and len(data["masters"]) == 4, data.keys()
     return data
 
@@ -114,12 +119,7 @@ def test_bus_squashing_is_detected_on_every_track(corpus):
 
 @pytest.fixture(scope="module")
 def codec_preview(tmp_path_factory):
-    out = tmp_path_factory.mktemp("codecs") / "short.json"
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "validate_codecs.py"), "--short", "--json", str(out)],
-        check=True,
-    )
-    results = json.loads(out.read_text())["results"]
+    results = short_form(tmp_path_factory, "validate_codecs.py")["results"]
     assert all(len(results[v]) == 4 for v in ("released", "limited-0.1", "limited-3")), results
     return results
 
