@@ -17,7 +17,7 @@ use std::io;
 use std::path::Path;
 use std::thread;
 
-use preflight_dsp::readiness::{FileFormat, ReadinessStats};
+use preflight_dsp::readiness::{FileFormat, ReadinessStats, Tonal};
 use preflight_dsp::{
     ChannelLayout, HistoryRow, Meter, MeterConfig, MeterError, Summary, MAX_CHANNELS,
 };
@@ -185,6 +185,15 @@ impl Analysis {
             history: summary.history,
             crest_factor_db: summary.crest_factor_db,
             mid_side_ratio_db: summary.mid_side_ratio_db,
+        }
+    }
+
+    /// The balance the tonal comparisons read: the long-term spectrum with the integrated
+    /// loudness it is matched by.
+    pub fn tonal(&self) -> Tonal {
+        Tonal {
+            integrated_lufs: self.report.integrated_lufs,
+            spectrum_db: self.readiness.spectrum_db,
         }
     }
 }

@@ -8,6 +8,7 @@ use preflight_dsp::platforms::{EncodedPeak, Platform, PlatformOutcome};
 use preflight_dsp::readiness::{self, Finding, Profile, Report, Severity, TonalTarget, Verdict};
 
 use crate::analyze::Analysis;
+use crate::compare::BalanceReport;
 use crate::report::{round_opt, stat, AnalysisReport, DB_DECIMALS};
 
 /// One finding as JSON.
@@ -101,6 +102,9 @@ pub struct CheckReport {
     /// The codec preview, when `--codecs` asked for it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub codecs: Vec<CodecReport>,
+    /// The balance against reference tracks, when there were any (the plug-in's export).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<BalanceReport>,
     /// The `preflight analyze --json` object.
     pub measurements: AnalysisReport,
 }
@@ -183,6 +187,7 @@ pub fn check_encoded(
         findings: report.findings.iter().map(FindingReport::from).collect(),
         platforms: report.platforms.iter().map(PlatformReport::from).collect(),
         codecs,
+        references: None,
         measurements: analysis.report.clone(),
     };
     (report, json)

@@ -3,10 +3,10 @@
 //! region is compared with the references' mean; the figures that shape a master (loudness,
 //! range, peak-to-loudness, crest, correlation, width) stand side by side.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use preflight_dsp::band_centers_hz;
-use preflight_dsp::readiness::{mean, mean_matched, region_differences, Region, Tonal};
+use preflight_dsp::readiness::{self, mean, mean_matched, region_differences, Region, Tonal};
 
 use crate::analyze::Analysis;
 use crate::report::{round_opt, DB_DECIMALS, RATIO_DECIMALS};
@@ -39,10 +39,7 @@ impl Track {
             .zip(r.max_short_term_lufs)
             .map(|(p, s)| p - s);
         Self {
-            tonal: Tonal {
-                integrated_lufs: r.integrated_lufs,
-                spectrum_db: a.readiness.spectrum_db,
-            },
+            tonal: a.tonal(),
             figures: [
                 r.integrated_lufs,
                 r.loudness_range_lu,
@@ -58,7 +55,7 @@ impl Track {
 }
 
 /// One region, loudness-matched.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionDifference {
     /// The check that reads the region (`sub_bass`, `low_end`, `harshness`, `top_end`).
     pub id: String,
@@ -113,8 +110,60 @@ pub struct CompareReport {
     pub notes: Vec<String>,
 }
 
+/// The balance of a mix against reference tracks, loudness-matched: the four regions the tonal
+/// checks read, and the differences worth a sentence. The plug-in's session export carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BalanceReport {
+    /// The measured references, as given.
+    pub references: Vec<String>,
+    /// The four regions.
+    pub regions: Vec<RegionDifference>,
+    /// The differences that matter, in words.
+    pub notes: Vec<String>,
+}
+
 fn round(v: Option<f64>, decimals: i32) -> Option<f64> {
     round_opt(v, decimals)
+}
+
+/// The rounded, serialisable form of the regions' differences.
+fn regions_of(differences: &[readiness::RegionDifference]) -> Vec<RegionDifference> {
+    differences
+        .iter()
+        .map(|d| {
+            let (from_hz, to_hz) = d.region.hz();
+            RegionDifference {
+                id: region_id(d.region).to_string(),
+                from_hz,
+                to_hz,
+                mix_db: round(d.mix_db, DB_DECIMALS),
+                references_db: round(d.references_db, DB_DECIMALS),
+                difference_db: round(d.difference_db, DB_DECIMALS),
+            }
+        })
+        .collect()
+}
+
+/// The label of a region's id ("200-500 Hz"); empty for an unknown id.
+pub fn region_label(id: &str) -> String {
+    Region::ALL
+        .iter()
+        .find(|&&g| region_id(g) == id)
+        .map_or_else(String::new, |g| g.label())
+}
+
+/// A mix's balance against measured references (`(path, balance)` pairs); `None` without any.
+pub fn balance(mix: &Tonal, references: &[(String, Tonal)]) -> Option<BalanceReport> {
+    if references.is_empty() {
+        return None;
+    }
+    let tonal: Vec<Tonal> = references.iter().map(|(_, t)| *t).collect();
+    let differences = region_differences(mix, &tonal);
+    Some(BalanceReport {
+        references: references.iter().map(|(p, _)| p.clone()).collect(),
+        regions: regions_of(&differences),
+        notes: differences.iter().filter_map(|d| d.note()).collect(),
+    })
 }
 
 /// Compares a mix with references (at least one).
@@ -136,20 +185,7 @@ pub fn compare(mix: &Analysis, references: &[Analysis]) -> CompareReport {
 
     let differences = region_differences(&m.tonal, &tonal);
     let mut notes: Vec<String> = differences.iter().filter_map(|d| d.note()).collect();
-    let regions = differences
-        .iter()
-        .map(|d| {
-            let (from_hz, to_hz) = d.region.hz();
-            RegionDifference {
-                id: region_id(d.region).to_string(),
-                from_hz,
-                to_hz,
-                mix_db: round(d.mix_db, DB_DECIMALS),
-                references_db: round(d.references_db, DB_DECIMALS),
-                difference_db: round(d.difference_db, DB_DECIMALS),
-            }
-        })
-        .collect();
+    let regions = regions_of(&differences);
 
     let figures: Vec<FigureDifference> = FIGURES
         .iter()
@@ -223,14 +259,10 @@ pub fn to_text(report: &CompareReport) -> String {
     );
     out.push_str("  Balance (loudness-matched)     mix     refs   difference\n");
     for r in &report.regions {
-        let label = Region::ALL
-            .iter()
-            .find(|&&g| region_id(g) == r.id)
-            .map_or_else(String::new, |g| g.label());
         out.push_str(&format!(
             "  {:<12} {:<15} {:>7} {:>8} {:>10} dB\n",
             r.id,
-            label,
+            region_label(&r.id),
             cell(r.mix_db, 1, false),
             cell(r.references_db, 1, false),
             cell(r.difference_db, 1, true)

@@ -18,7 +18,8 @@ use preflight_dsp::readiness::{
 use preflight_dsp::{clock, EventKind, HistoryRow, BAND_COUNT, FREQUENCY_GRID_HZ};
 
 use crate::analyze::Analysis;
-use crate::check::CodecReport;
+use crate::check::{CheckReport, CodecReport};
+use crate::compare::{region_label, BalanceReport};
 use crate::report::{stat, EventReport};
 
 /// Plot size in SVG user units; the page scales it to its width.
@@ -637,6 +638,44 @@ fn codec_table(codecs: &[CodecReport]) -> String {
     out
 }
 
+/// The balance against the reference tracks, loudness-matched, region by region.
+fn references_table(balance: &BalanceReport) -> String {
+    let mut out = String::from(
+        "<p>Each track's spectrum taken relative to its own integrated loudness, so the \
+         difference is in balance, not in level. Against:</p><ul>",
+    );
+    for r in &balance.references {
+        let _ = write!(out, "<li>{}</li>", esc(r));
+    }
+    out.push_str(
+        "</ul><table id=\"balance\"><tr><th>Check</th><th>Region</th><th>Mix</th>\
+         <th>References</th><th>Difference</th></tr>",
+    );
+    for r in &balance.regions {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td></tr>",
+            esc(&r.id),
+            esc(&region_label(&r.id)),
+            stat(r.mix_db, "dB", true),
+            stat(r.references_db, "dB", true),
+            stat(r.difference_db, "dB", true),
+        );
+    }
+    out.push_str("</table>");
+    if balance.notes.is_empty() {
+        out.push_str("<p>Within 2 dB of the references in every region.</p>");
+    } else {
+        out.push_str("<ul class=\"notes\">");
+        for n in &balance.notes {
+            let _ = write!(out, "<li>{}</li>", esc(n));
+        }
+        out.push_str("</ul>");
+    }
+    out
+}
+
 fn format_table(analysis: &Analysis) -> String {
     let r = &analysis.report;
     let cell = |v: Option<f64>, unit: &str| stat(v, unit, false);
@@ -657,7 +696,8 @@ fn format_table(analysis: &Analysis) -> String {
     out
 }
 
-/// The ids of a report page's sections, in order.
+/// The ids of the sections every report page has, in order (a comparison with reference tracks
+/// adds `references` after `spectrum`).
 pub const SECTIONS: [&str; 8] = [
     "verdict",
     "loudness",
@@ -669,9 +709,9 @@ pub const SECTIONS: [&str; 8] = [
     "format",
 ];
 
-/// The report page of one checked file.
-/// `codecs` is the codec preview, empty when it was not asked for.
-pub fn file_report(analysis: &Analysis, report: &Report, codecs: &[CodecReport]) -> String {
+/// The report page of one checked file, with the codec preview and the comparison with
+/// reference tracks when `check` holds them (a `references` section after `spectrum`).
+pub fn file_report(analysis: &Analysis, report: &Report, check: &CheckReport) -> String {
     let (class, verdict) = verdict_text(report);
     let mut body = String::new();
     let _ = write!(
@@ -706,10 +746,19 @@ pub fn file_report(analysis: &Analysis, report: &Report, codecs: &[CodecReport])
         body.push_str("</ul>");
     }
     body.push_str("</section>\n");
-    let sections = [
+    let mut sections = vec![
         ("loudness", "Loudness", loudness_plot(analysis, report)),
         ("true-peak", "True peak", true_peak_plot(analysis, report)),
         ("spectrum", "Spectrum", spectrum_plot(analysis)),
+    ];
+    if let Some(balance) = &check.references {
+        sections.push((
+            "references",
+            "Against the references",
+            references_table(balance),
+        ));
+    }
+    sections.extend([
         (
             "correlation",
             "Stereo correlation",
@@ -723,10 +772,10 @@ pub fn file_report(analysis: &Analysis, report: &Report, codecs: &[CodecReport])
         (
             "platforms",
             "Streaming platforms",
-            platforms_table(report, codecs),
+            platforms_table(report, &check.codecs),
         ),
         ("format", "File", format_table(analysis)),
-    ];
+    ]);
     for (id, title, html) in sections {
         let _ = writeln!(
             body,

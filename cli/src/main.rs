@@ -562,7 +562,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                     check_encoded(&analysis, profile, platform, &target, previewed);
                 not_ready |= report.verdict != Verdict::Ready;
                 if let Some((dir, names)) = &report_names {
-                    let page = html::file_report(&analysis, &report, &json.codecs);
+                    let page = html::file_report(&analysis, &report, &json);
                     if let Err(err) = write_file(&dir.join(&names[index]), &page) {
                         failed = true;
                         report_line(&format!("{err:#}"));

@@ -666,19 +666,16 @@ fn the_references_panel_lists_them_and_says_what_differs() {
 }
 
 #[test]
-fn references_can_be_picked_in_a_file_dialog() {
+fn references_can_be_typed_or_picked_in_a_file_dialog() {
     let dir = tempfile::tempdir().expect("tempdir");
     let refs = dir.path().join("refs");
     std::fs::create_dir_all(refs.join("albums")).expect("folder");
     for name in ["first.wav", "second.FLAC", "notes.txt"] {
         std::fs::write(refs.join(name), b"").expect("file");
     }
+    let first = refs.join("first.wav").to_string_lossy().into_owned();
     let mut model = model_with(snapshot_of(healthy_stats()));
     model.set_reference_extensions(&["wav", "flac"]);
-    model.set_references(&[ReferenceTrack {
-        path: refs.join("first.wav").to_string_lossy().into_owned(),
-        state: ReferenceState::Analysing,
-    }]);
     // egui_file's path and file-name fields carry no accessible name, so this test alone runs
     // without kittest's accessibility check; the editor's own widgets are checked everywhere else.
     let mut h = Harness::builder()
@@ -691,19 +688,54 @@ fn references_can_be_picked_in_a_file_dialog() {
                 actions: Actions::default(),
             },
         );
+    // Where a real host's test clicks (plugin/tests/host_qtractor.py), at 100 % zoom: it
+    // types the first path, then picks the second file in the dialog.
+    let at = |name: &str, rect: egui::Rect| println!("{name} at {:?}", rect.center());
     h.run();
-    h.get_by_label("References (1)").click();
+    let button = h.get_by_label("References");
+    at("references button", button.rect());
+    button.click();
     h.run();
-    h.get_by_label("Browse…").click();
+    let field = h.get_by_label("Add a file or folder");
+    at("path field", field.rect());
+    field.click();
     h.run();
+    h.get_by_label("Add a file or folder").type_text(&first);
+    h.run();
+    let add = h.get_by_label("Add reference");
+    at("add button", add.rect());
+    add.click();
+    h.run();
+    assert_eq!(
+        h.state().actions.add_reference.as_deref(),
+        Some(first.as_str())
+    );
+
+    // The plug-in adds it, and the panel stays open.
+    h.state_mut().actions = Actions::default();
+    h.state_mut().model.set_references(&[ReferenceTrack {
+        path: first.clone(),
+        state: ReferenceState::Analysing,
+    }]);
+    h.run();
+    let browse = h.get_by_label("Browse…");
+    at("browse button", browse.rect());
+    browse.click();
+    h.run();
+    // The panel closes so that it does not cover the dialog.
+    assert!(h.query_by_label("Add a file or folder").is_none());
     // It opens in the last reference's folder and lists folders and the readable formats only.
     h.get_by_label_contains("Add a reference track");
     h.get_by_label("🗀 albums");
     h.get_by_label("🗋 first.wav");
     assert!(h.query_by_label("🗋 notes.txt").is_none());
-    h.get_by_label("🗋 second.FLAC").click();
+    let second = h.get_by_label("🗋 second.FLAC");
+    at("second file", second.rect());
+    second.click();
     h.run();
-    h.get_by_label("Open").click();
+    let open = h.get_by_label("Open");
+    at("open button", open.rect());
+    open.click();
     h.run();
     let picked = refs.join("second.FLAC").to_string_lossy().into_owned();
     assert_eq!(

@@ -17,7 +17,7 @@ use nice_plug::editor::{Editor, HostMethods, ParentWindowHandle, ResizeHint, Spa
 use nice_plug_egui::{
     create_egui_editor, EguiEditorHandle, EguiNiceSettings, Frame, NiceEguiApp, RepaintNotifier,
 };
-use preflight_gui::{Actions, ExportStatus, Model, IDLE_AFTER};
+use preflight_gui::{Actions, ExportStatus, Model, ReferenceState, IDLE_AFTER};
 
 use crate::editor_state::{MIN_SIZE, ZOOM_RANGE};
 use crate::export::{default_folder, export_session, ExportTarget};
@@ -209,6 +209,15 @@ impl App {
             profile: self.params.profile.value().into(),
             platform: self.params.platform.value().target(),
             style: self.params.style.value().into(),
+            references: self
+                .model
+                .references()
+                .iter()
+                .filter_map(|r| match &r.state {
+                    ReferenceState::Ready(t) => Some((r.path.clone(), **t)),
+                    _ => None,
+                })
+                .collect(),
         };
         let (shared, export, folder) = (
             Arc::clone(&self.shared),
@@ -216,7 +225,7 @@ impl App {
             PathBuf::from(folder),
         );
         let job = move || {
-            let result = export_session(&recorder, &shared, &folder, target, SystemTime::now());
+            let result = export_session(&recorder, &shared, &folder, &target, SystemTime::now());
             *export.lock().unwrap_or_else(PoisonError::into_inner) = match result {
                 Ok(files) => ExportStatus::Done(describe_files(&folder, &files)),
                 Err(e) => ExportStatus::Failed(e.to_string()),

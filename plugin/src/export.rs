@@ -6,7 +6,8 @@
 //! An export asks the audio thread for fresh totals, waits until the recorder holds them (the
 //! summary exactly as the meter stood then), and writes the same files as `preflight check
 //! --report` and `--json` and `preflight analyze --history`: an HTML report, the check as JSON,
-//! and the loudness history as CSV.
+//! and the loudness history as CSV. The report and the JSON also compare the session's balance
+//! with the editor's measured reference tracks, when it has any.
 
 use std::fmt;
 use std::fs;
@@ -17,12 +18,13 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use preflight_cli::check::check;
+use preflight_cli::compare::balance;
 use preflight_cli::export::history_csv;
 use preflight_cli::html::file_report;
 use preflight_cli::report::FormatReport;
 use preflight_cli::Analysis;
 use preflight_dsp::platforms::Platform;
-use preflight_dsp::readiness::{Profile, Style};
+use preflight_dsp::readiness::{Profile, Style, Tonal};
 use preflight_dsp::Summary;
 
 use crate::shared::{RecorderSlot, SharedState};
@@ -104,7 +106,7 @@ impl fmt::Display for ExportError {
 }
 
 /// What the export judged against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ExportTarget {
     /// Mix or master.
     pub profile: Profile,
@@ -112,6 +114,8 @@ pub struct ExportTarget {
     pub platform: &'static Platform,
     /// The tonal-balance target's style.
     pub style: Style,
+    /// The measured reference tracks, `(path, balance)`, the session is compared with.
+    pub references: Vec<(String, Tonal)>,
 }
 
 /// The session's summary: the one the audio thread's fresh totals mark, or after
@@ -169,7 +173,7 @@ pub fn export_session(
     slot: &RecorderSlot,
     shared: &SharedState,
     folder: &Path,
-    target: ExportTarget,
+    target: &ExportTarget,
     now: SystemTime,
 ) -> Result<Vec<PathBuf>, ExportError> {
     export_with_wait(slot, shared, folder, target, now, TOTALS_WAIT)
@@ -179,7 +183,7 @@ fn export_with_wait(
     slot: &RecorderSlot,
     shared: &SharedState,
     folder: &Path,
-    target: ExportTarget,
+    target: &ExportTarget,
     now: SystemTime,
     wait: Duration,
 ) -> Result<Vec<PathBuf>, ExportError> {
@@ -196,17 +200,19 @@ fn export_with_wait(
         lossy: false,
     };
     let analysis = Analysis::new(&name, format, None, summary, notes);
-    let (report, json) = check(
+    let (report, mut json) = check(
         &analysis,
         target.profile,
         target.platform,
         &target.style.target(),
     );
+    json.references = balance(&analysis.tonal(), &target.references);
+    // The plug-in has no codec preview.
+    let page = file_report(&analysis, &report, &json);
     let json =
         serde_json::to_string_pretty(&json).map_err(|e| ExportError::Write(e.to_string()))?;
     let files = [
-        // The plug-in has no codec preview.
-        ("html", file_report(&analysis, &report, &[])),
+        ("html", page),
         ("json", json + "\n"),
         ("csv", history_csv(&analysis.history)),
     ];
@@ -325,6 +331,7 @@ mod tests {
             profile: Profile::Mix,
             platform: &preflight_dsp::platforms::PLATFORMS[0],
             style: Style::General,
+            references: Vec::new(),
         };
         let slot = new_slot();
         let shared = SharedState::default();
@@ -332,7 +339,7 @@ mod tests {
             &slot,
             &shared,
             &dir,
-            target,
+            &target,
             SystemTime::now(),
             Duration::ZERO,
         )

@@ -10,7 +10,6 @@ use std::thread::{self, JoinHandle};
 
 use preflight_cli::target::collect;
 use preflight_cli::{analyze_file, guard, AnalyzeOptions};
-use preflight_dsp::readiness::Tonal;
 use preflight_gui::{ReferenceState, ReferenceTrack};
 
 /// The reference tracks and their analyses, kept in the order the user added them.
@@ -51,10 +50,7 @@ fn measure(path: &str) -> ReferenceState {
     };
     let name = file.display().to_string();
     match guard::catch_panic(|| analyze_file(&file, &name, &options)) {
-        Ok(Ok(a)) => ReferenceState::Ready(Box::new(Tonal {
-            integrated_lufs: a.report.integrated_lufs,
-            spectrum_db: a.readiness.spectrum_db,
-        })),
+        Ok(Ok(a)) => ReferenceState::Ready(Box::new(a.tonal())),
         Ok(Err(e)) => ReferenceState::Failed(e.to_string()),
         Err(panic) => ReferenceState::Failed(format!("internal error: {panic}")),
     }

@@ -12,12 +12,14 @@ use preflight::engine::{BlockContext, Engine};
 use preflight::export::{export_session, new_slot, ExportTarget, RECORD_QUEUE_LEN};
 use preflight::shared::{RecorderSlot, SharedState};
 use preflight_cli::check::{check, CheckReport};
+use preflight_cli::compare::balance;
 use preflight_cli::report::FormatReport;
 use preflight_cli::Analysis;
 use preflight_dsp::platforms::PLATFORMS;
-use preflight_dsp::readiness::{Profile, Style};
+use preflight_dsp::readiness::{Profile, Style, MUD_BAND_HZ};
 use preflight_dsp::{
-    snapshot_channel, ChannelLayout, HostTimeline, Meter, MeterConfig, SpectrumMode,
+    band_centers_hz, snapshot_channel, ChannelLayout, HostTimeline, Meter, MeterConfig,
+    SpectrumMode,
 };
 
 const RATE: u32 = 48_000;
@@ -61,6 +63,7 @@ fn mix_target() -> ExportTarget {
         profile: Profile::Mix,
         platform: &PLATFORMS[0],
         style: Style::General,
+        references: Vec::new(),
     }
 }
 
@@ -76,10 +79,34 @@ fn recorded_engine() -> (Engine, RecorderSlot) {
 #[test]
 fn export_writes_what_the_meter_measured() {
     let audio = mix();
+    // The same audio through a meter of its own, judged the same way.
+    let mut direct = Meter::new(config()).expect("meter");
+    for start in (0..audio[0].len()).step_by(BLOCK) {
+        let end = (start + BLOCK).min(audio[0].len());
+        direct.set_host_timeline(timeline(start));
+        direct.process(&[&audio[0][start..end], &audio[1][start..end]]);
+    }
+    let format = FormatReport {
+        codec: "host".to_string(),
+        bits_per_sample: Some(32),
+        float: true,
+        lossy: false,
+    };
+    let name = "Preflight session 2026-12-01 000000 UTC";
+    let analysis = Analysis::new(name, format, None, direct.summary(), Vec::new());
+    // A reference: the same balance with 6 dB more in 200-500 Hz, so the mix reads 6 dB
+    // lighter there and level elsewhere.
+    let mut heavy = analysis.tonal();
+    for (band, hz) in heavy.spectrum_db.iter_mut().zip(band_centers_hz()) {
+        if (MUD_BAND_HZ.0..=MUD_BAND_HZ.1).contains(&hz) {
+            *band = band.map(|v| v + 6.0);
+        }
+    }
     let target = ExportTarget {
         profile: Profile::Master,
         platform: &PLATFORMS[0],
         style: Style::Acoustic,
+        references: vec![("/music/refs/heavy.flac".to_string(), heavy)],
     };
 
     // The plug-in's side: an engine on an "audio thread", its recorder in the slot.
@@ -118,9 +145,9 @@ fn export_writes_what_the_meter_measured() {
     let dir = tempfile::tempdir().expect("tempdir");
     let folder = dir.path().join("reports");
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_083_200);
-    let files = export_session(&slot, &shared, &folder, target, now).expect("exported");
+    let files = export_session(&slot, &shared, &folder, &target, now).expect("exported");
     // A second export into the same folder keeps the first one's files.
-    let again = export_session(&slot, &shared, &folder, target, now).expect("exported again");
+    let again = export_session(&slot, &shared, &folder, &target, now).expect("exported again");
     stop.store(true, Ordering::Release);
     audio_thread.join().expect("audio thread");
     drop(recording); // stops and joins
@@ -139,32 +166,30 @@ fn export_writes_what_the_meter_measured() {
     );
     assert!(again[0].ends_with("preflight-2026-12-01_000000-2.html"));
 
-    // The same audio through a meter of its own, judged the same way.
-    let mut direct = Meter::new(config()).expect("meter");
-    for start in (0..audio[0].len()).step_by(BLOCK) {
-        let end = (start + BLOCK).min(audio[0].len());
-        direct.set_host_timeline(timeline(start));
-        direct.process(&[&audio[0][start..end], &audio[1][start..end]]);
-    }
-    let format = FormatReport {
-        codec: "host".to_string(),
-        bits_per_sample: Some(32),
-        float: true,
-        lossy: false,
-    };
-    let name = "Preflight session 2026-12-01 000000 UTC";
-    let analysis = Analysis::new(name, format, None, direct.summary(), Vec::new());
-    let (_, expected) = check(
+    let (_, mut expected) = check(
         &analysis,
         target.profile,
         target.platform,
         &target.style.target(),
     );
     assert_eq!(expected.target, "acoustic");
+    expected.references = balance(&analysis.tonal(), &target.references);
 
     let json: CheckReport =
         serde_json::from_str(&fs::read_to_string(&files[1]).expect("json")).expect("parses");
     assert_eq!(json, expected);
+    let compared = json
+        .references
+        .as_ref()
+        .expect("compared with the reference");
+    assert_eq!(compared.references, ["/music/refs/heavy.flac"]);
+    for r in &compared.regions {
+        let d = r.difference_db.expect("measured");
+        let want = if r.id == "low_end" { -6.0 } else { 0.0 };
+        assert!((d - want).abs() < 0.05, "{r:?}");
+    }
+    assert_eq!(compared.notes.len(), 1, "{:?}", compared.notes);
+    assert!(compared.notes[0].contains("lighter low-mid"));
     assert_eq!(json.measurements.duration_s, 20.0);
     let clip = json
         .measurements
@@ -201,6 +226,8 @@ fn export_writes_what_the_meter_measured() {
         );
     }
     assert!(html.contains(name));
+    assert!(html.contains("<section id=\"references\">"));
+    assert!(html.contains("/music/refs/heavy.flac") && html.contains("lighter low-mid"));
     assert!(html.contains("<th>In the song</th>") && html.contains("bar 3, beat 3 (0:05.0)"));
 }
 
@@ -225,13 +252,17 @@ fn an_export_from_a_stopped_host_says_what_it_holds() {
     let empty: [&[f32]; 2] = [&[], &[]];
     engine.run_block(&empty, 0, BlockContext::default(), &shared);
     let dir = tempfile::tempdir().expect("tempdir");
-    let files = export_session(&slot, &shared, dir.path(), mix_target(), SystemTime::now())
+    let files = export_session(&slot, &shared, dir.path(), &mix_target(), SystemTime::now())
         .expect("the latest totals are exported");
     let html = fs::read_to_string(&files[0]).expect("html");
     assert!(
         html.contains("Note: the host did not run the plug-in during the export"),
         "{html}"
     );
+    // Without references there is nothing to compare with.
+    assert!(!html.contains("<section id=\"references\">"));
+    let json = fs::read_to_string(&files[1]).expect("json");
+    assert!(!json.contains("\"references\""), "{json}");
 }
 
 #[test]
@@ -240,7 +271,7 @@ fn export_without_audio_says_so_and_writes_nothing() {
     let shared = SharedState::default();
     let dir = tempfile::tempdir().expect("tempdir");
     // No audio thread runs: after the wait the latest totals are none.
-    let err = export_session(&slot, &shared, dir.path(), mix_target(), SystemTime::now())
+    let err = export_session(&slot, &shared, dir.path(), &mix_target(), SystemTime::now())
         .expect_err("nothing measured");
     assert_eq!(
         err.to_string(),

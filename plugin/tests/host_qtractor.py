@@ -47,6 +47,16 @@ MIXER_PLUGIN_ROW = (350, 46)
 EDITOR_MASTER_BUTTON = (162, 19)
 EDITOR_EXPORT_BUTTON = (794, 19)
 EXPORT_WRITE_BUTTON = (634, 87)
+# The References panel and its file dialog (gui/tests/view.rs,
+# references_can_be_typed_or_picked_in_a_file_dialog, prints where each is): the panel's path
+# field and Add button with no reference yet, its Browse button with one, and in the dialog the
+# second file of the folder (after its one subfolder) and the Open button.
+EDITOR_REFERENCES_BUTTON = (730, 28)
+REFERENCE_PATH_FIELD = (476, 115)
+REFERENCE_ADD_BUTTON = (233, 138)
+REFERENCE_BROWSE_BUTTON = (315, 128)
+DIALOG_SECOND_FILE = (256, 152)
+DIALOG_OPEN_BUTTON = (395, 317)
 RECORD_SECONDS = 2
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"not installed: {', '.join(MISSING)}")
@@ -219,15 +229,33 @@ def stub(tmp_path_factory):
     return out
 
 
+def reference_folder(home):
+    """A folder of reference tracks made by ffmpeg (pink and brown noise), a subfolder and a
+    file the dialog should not list; returns (typed, picked), the two tracks' paths."""
+    refs = home / "refs"
+    (refs / "albums").mkdir(parents=True)
+    (refs / "notes.txt").write_text("not audio\n")
+    typed, picked = refs / "first.wav", refs / "second.FLAC"
+    for path, colour, codec in ((typed, "pink", "pcm_s24le"), (picked, "brown", "flac")):
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                        f"anoisesrc=color={colour}:amplitude=0.3:duration=5:seed=7",
+                        "-ac", "2", "-ar", "48000", "-c:a", codec, "-f",
+                        "wav" if codec.startswith("pcm") else "flac", str(path)], check=True)
+    return typed, picked
+
+
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory, stub):
     """A new session with Preflight on the master bus: plays a signal through it, then opens
-    the editor, clicks Master, exports the session with the editor's Export button, and
-    saves."""
+    the editor, clicks Master, adds two reference tracks in the References panel (one path
+    typed, one picked in its file dialog), exports the session with the editor's Export
+    button, and saves."""
     assert BUNDLE.is_file(), f"no CLAP bundle at {BUNDLE}: run cargo xtask bundle preflight"
+    assert shutil.which("ffmpeg"), "ffmpeg makes the reference tracks"
     work = tmp_path_factory.mktemp("qtractor1")
     session = work / "preflight.qtr"
     session.write_text(session_xml(work, [("CLAP", BUNDLE)]))
+    typed, picked = reference_folder(work / "home")
     host = Qtractor(work, session, stub)
     result = {}
     try:
@@ -271,6 +299,21 @@ def first_run(tmp_path_factory, stub):
         result["title_after_click"] = wait_for(
             "Qtractor to mark the session modified",
             lambda: next((t for t in [host.title()] if "[modified]" in t), None), timeout=10)
+        # A reference typed into the panel's path field, then one picked in its dialog.
+        host.click(editor, *EDITOR_REFERENCES_BUTTON)
+        time.sleep(0.5)
+        host.click(editor, *REFERENCE_PATH_FIELD)
+        host.xdotool("type", "--delay", 20, str(typed))
+        time.sleep(0.5)  # the last key's frame before the click (a click in it takes focus)
+        host.click(editor, *REFERENCE_ADD_BUTTON)
+        time.sleep(0.5)
+        host.click(editor, *REFERENCE_BROWSE_BUTTON)
+        time.sleep(1.0)
+        host.click(editor, *DIALOG_SECOND_FILE)
+        time.sleep(0.5)
+        host.click(editor, *DIALOG_OPEN_BUTTON)
+        result["references"] = (typed, picked)
+        time.sleep(3.0)  # both 5 s tracks measured on the editor's reference thread
         # Export into the default folder, in the fresh HOME.
         reports = Path(host.env["HOME"]) / "Preflight reports"
         host.click(editor, *EDITOR_EXPORT_BUTTON)
@@ -340,6 +383,31 @@ def test_editor_change_is_saved(first_run):
     assert 'Preflight reports' in state, "the export folder is saved with the session"
 
 
+def saved_references(plugin):
+    state = json.loads(plugin_state(plugin)[8:])
+    return json.loads(state["fields"]["references"])
+
+
+def test_references_typed_and_picked_in_the_dialog_are_saved(first_run):
+    typed, picked = first_run["references"]
+    assert saved_references(plugin_element(first_run["saved"])) == [str(typed), str(picked)]
+
+
+def test_export_compares_the_session_with_the_references(first_run):
+    typed, picked = first_run["references"]
+    files = {p.suffix: p for p in first_run["exported"]}
+    compared = json.loads(files[".json"].read_text()).get("references")
+    assert compared, "the export has no comparison with the references"
+    assert compared["references"] == [str(typed), str(picked)], compared
+    assert [r["id"] for r in compared["regions"]] == ["sub_bass", "low_end", "harshness",
+                                                      "top_end"]
+    # A metronome against noise: its presence region is far from theirs.
+    harsh = next(r for r in compared["regions"] if r["id"] == "harshness")
+    assert harsh["difference_db"] is not None and abs(harsh["difference_db"]) > 2, compared
+    page = files[".html"].read_text()
+    assert '<section id="references">' in page and str(picked) in page
+
+
 def test_export_writes_the_session_report(first_run):
     files = {p.suffix: p for p in first_run["exported"]}
     html, json_file, csv = files[".html"], files[".json"], files[".csv"]
@@ -359,10 +427,11 @@ def test_export_writes_the_session_report(first_run):
         assert f'<section id="{section}">' in page, section
 
 
-def test_saved_settings_are_restored_on_load(second_run):
+def test_saved_settings_are_restored_on_load(second_run, first_run):
     plugin = plugin_element(second_run["saved"])
     assert parameters(plugin)["Profile"] == 1.0
     assert '"profile":{"string":"master"}' in plugin_state(plugin)
+    assert saved_references(plugin) == [str(p) for p in first_run["references"]]
 
 
 @pytest.mark.xfail(strict=True, reason=(

@@ -277,6 +277,8 @@ fn references_menu(ui: &mut Ui, view: &View, actions: &mut Actions) {
                     .clicked()
                 {
                     open_reference_dialog(ui.ctx(), view);
+                    // The dialog is a window of its own: the panel would cover it.
+                    ui.close();
                 }
             });
             ui.data_mut(|d| d.insert_temp(id, path));
