@@ -7,7 +7,9 @@
 //! The signal is one of the synthetic mixes of `preflight_dsp::mixes` (75 s, 48 kHz stereo),
 //! measured by a [`Meter`] in display mode with a snapshot every 20 ms of audio, as the plug-in
 //! does. `MIX` is `muddy` (default: a mix pushed a little hot with a 300 Hz build-up, so the
-//! banner has findings to show), `clean`, `clipped` or `inverted`. Rendering is offscreen
+//! banner has findings to show), `clean`, `clipped` or `inverted`. The References panel holds one
+//! reference, a clean mix of another seed measured the same way, so the spectrum draws its
+//! balance over the mix's. Rendering is offscreen
 //! through wgpu; a software driver (Mesa's lavapipe or llvmpipe) is enough. `WxH` renders
 //! another window size (points), to see how the layout reflows.
 
@@ -15,9 +17,12 @@ use std::path::PathBuf;
 
 use egui_kittest::Harness;
 use preflight_dsp::mixes;
+use preflight_dsp::readiness::Tonal;
 use preflight_dsp::signals::{channel_slices, frame_count};
 use preflight_dsp::{ChannelLayout, Meter, MeterConfig, SpectrumMode};
-use preflight_gui::{draw, Actions, Model, DESIGN_SIZE, SNAPSHOT_RATE_HZ};
+use preflight_gui::{
+    draw, Actions, Model, ReferenceState, ReferenceTrack, DESIGN_SIZE, SNAPSHOT_RATE_HZ,
+};
 
 const RATE_HZ: u32 = 48_000;
 const SECONDS: f64 = 75.0;
@@ -48,22 +53,28 @@ fn mix(name: &str) -> Result<Vec<Vec<f32>>, String> {
     Ok(signal)
 }
 
-fn measure(signal: &[Vec<f32>]) -> Result<Model, String> {
+/// Meters `signal` as the plug-in does, feeding each snapshot to `model` when there is one;
+/// returns the balance the reference comparison reads.
+fn measure(signal: &[Vec<f32>], mut model: Option<&mut Model>) -> Result<Tonal, String> {
     let block = (RATE_HZ / SNAPSHOT_RATE_HZ) as usize;
     let mut config = MeterConfig::new(RATE_HZ, ChannelLayout::from_channel_count(2), block);
     config.spectrum = SpectrumMode::Display;
     let mut meter = Meter::new(config).map_err(|e| e.to_string())?;
-    let mut model = Model::new();
     let frames = frame_count(signal);
     let mut start = 0;
     while start + block <= frames {
         let channels = channel_slices(signal, start, block);
         meter.process(&channels[..signal.len()]);
-        model.update(meter.snapshot());
+        if let Some(model) = model.as_deref_mut() {
+            model.update(meter.snapshot());
+        }
         start += block;
     }
-    model.refresh_report();
-    Ok(model)
+    let summary = meter.summary();
+    Ok(Tonal {
+        integrated_lufs: summary.readiness.integrated_lufs,
+        spectrum_db: summary.readiness.spectrum_db,
+    })
 }
 
 fn main() -> Result<(), String> {
@@ -92,7 +103,14 @@ fn main() -> Result<(), String> {
     };
 
     let signal = mix(&mix_name)?;
-    let model = measure(&signal)?;
+    let mut model = Model::new();
+    measure(&signal, Some(&mut model))?;
+    let reference = measure(&mixes::clean_mix(RATE_HZ, SECONDS, 5), None)?;
+    model.set_references(&[ReferenceTrack {
+        path: "references/clean mix.wav".to_owned(),
+        state: ReferenceState::Ready(Box::new(reference)),
+    }]);
+    model.refresh_report();
 
     let margin = HARNESS_MARGIN as f32;
     let mut harness = Harness::builder()
