@@ -286,3 +286,25 @@ pub fn to_text(report: &CompareReport) -> String {
     }
     out
 }
+
+/// The comparison as `preflight check` prints it after a file's report: each region's
+/// difference, then the notes.
+pub fn balance_text(balance: &BalanceReport) -> String {
+    let n = balance.references.len();
+    let mut out = format!(
+        "\n  Against {n} reference{} (loudness-matched)   mix minus references\n",
+        if n == 1 { "" } else { "s" }
+    );
+    for r in &balance.regions {
+        out.push_str(&format!(
+            "    {:<12} {:<15} {:>10} dB\n",
+            r.id,
+            region_label(&r.id),
+            cell(r.difference_db, 1, true)
+        ));
+    }
+    for note in &balance.notes {
+        out.push_str(&format!("  - {note}\n"));
+    }
+    out
+}

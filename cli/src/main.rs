@@ -9,12 +9,12 @@ use clap::{Args, Parser, Subcommand};
 
 use preflight_cli::check::{check_encoded, to_text, CheckReport, CodecReport, Style};
 use preflight_cli::codec;
-use preflight_cli::compare::{compare, to_text as compare_text};
+use preflight_cli::compare::{balance, balance_text, compare, to_text as compare_text};
 use preflight_cli::export::{history_csv, output_names};
 use preflight_cli::target::{self as targets, TargetFile};
 use preflight_cli::{analyze_file, AnalysisReport, AnalyzeOptions};
 use preflight_cli::{guard, html};
-use preflight_dsp::readiness::{self, Profile, TonalTarget, Verdict};
+use preflight_dsp::readiness::{self, Profile, Tonal, TonalTarget, Verdict};
 
 /// Exit status when at least one file could not be analysed (also clap's status for usage errors).
 const EXIT_FILE_ERROR: u8 = 2;
@@ -71,7 +71,8 @@ enum Command {
         target built from reference tracks (--target, see `preflight target build`).\n\n\
         JSON keys: file, verdict, profile, target, findings [{id, severity, value, threshold, \
         message, advice}], platforms [{id, name, target_lufs, true_peak_ceiling_dbtp, gain_db, \
-        true_peak_after_dbtp, status}], measurements (the `preflight analyze --json` object)."
+        true_peak_after_dbtp, status}], measurements (the `preflight analyze --json` object); \
+        with --reference also references {references, regions, notes} (as `preflight compare`)."
     )]
     Check(CheckArgs),
     /// Build tonal-balance targets from reference tracks
@@ -193,6 +194,13 @@ struct CheckArgs {
     #[arg(long, value_name = "NAME.json")]
     target: Option<PathBuf>,
 
+    /// Compare each FILE's balance with reference tracks, loudness-matched (a file or a folder
+    /// searched for audio; repeat for more): the four regions and the notes of `preflight
+    /// compare`, in the text, under `references` in JSON and in the HTML report. It informs;
+    /// the verdict does not read it. An unreadable reference is named and left out
+    #[arg(long = "reference", value_name = "REF")]
+    references: Vec<PathBuf>,
+
     /// Print JSON: an object for one FILE, an array for several
     #[arg(long)]
     json: bool,
@@ -295,24 +303,9 @@ fn run_compare(args: &CompareArgs) -> ExitCode {
             return ExitCode::from(EXIT_FILE_ERROR);
         }
     };
-    let files = match targets::collect(&args.refs) {
-        Ok(files) => files,
-        Err(err) => {
-            report_line(&err);
-            return ExitCode::from(EXIT_FILE_ERROR);
-        }
-    };
-    let mut references = Vec::new();
-    for path in &files {
-        match analyze_one(path, &options) {
-            Ok(a) => references.push(a),
-            Err(err) => report_line(&format!("{err:#}; left out of the comparison")),
-        }
-    }
-    if references.is_empty() {
-        report_line("no reference could be read");
+    let Some(references) = analyze_references(&args.refs, &options) else {
         return ExitCode::from(EXIT_FILE_ERROR);
-    }
+    };
     let report = compare(&mix, &references);
     let printed = if args.json {
         match serde_json::to_string_pretty(&report) {
@@ -390,6 +383,29 @@ fn run_target_build(args: &TargetBuildArgs) -> ExitCode {
         args.output.display()
     );
     ExitCode::SUCCESS
+}
+
+/// Analyses the reference tracks at `paths` (files or folders), naming and leaving out those
+/// that cannot be read; `None`, after saying why, when none can.
+fn analyze_references(
+    paths: &[PathBuf],
+    options: &AnalyzeOptions,
+) -> Option<Vec<preflight_cli::Analysis>> {
+    let files = targets::collect(paths)
+        .map_err(|err| report_line(&err))
+        .ok()?;
+    let mut references = Vec::new();
+    for path in &files {
+        match analyze_one(path, options) {
+            Ok(a) => references.push(a),
+            Err(err) => report_line(&format!("{err:#}; left out of the comparison")),
+        }
+    }
+    if references.is_empty() {
+        report_line("no reference could be read");
+        return None;
+    }
+    Some(references)
 }
 
 /// Prints one stderr line, `preflight: <message>`, with any line breaks flattened.
@@ -543,6 +559,17 @@ fn run_check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_FILE_ERROR);
         }
     };
+    let references: Vec<(String, Tonal)> = if args.references.is_empty() {
+        Vec::new()
+    } else {
+        match analyze_references(&args.references, &options) {
+            Some(refs) => refs
+                .iter()
+                .map(|a| (a.report.file.clone(), a.tonal()))
+                .collect(),
+            None => return ExitCode::from(EXIT_FILE_ERROR),
+        }
+    };
     let mut judged = Vec::new();
     for (index, path) in args.files.iter().enumerate() {
         match analyze_one(path, &options) {
@@ -558,8 +585,9 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                     },
                     None => Vec::new(),
                 };
-                let (report, json) =
+                let (report, mut json) =
                     check_encoded(&analysis, profile, platform, &target, previewed);
+                json.references = balance(&analysis.tonal(), &references);
                 not_ready |= report.verdict != Verdict::Ready;
                 if let Some((dir, names)) = &report_names {
                     let page = html::file_report(&analysis, &report, &json);
@@ -574,8 +602,12 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                 } else {
                     let sep = if index == 0 { "" } else { "\n" };
                     let name = path.display().to_string();
+                    let against = json
+                        .references
+                        .as_ref()
+                        .map_or_else(String::new, balance_text);
                     if !print_text(&format!(
-                        "{sep}{}",
+                        "{sep}{}{against}",
                         to_text(&report, &json.codecs, &name, style)
                     )) {
                         return ExitCode::from(EXIT_FILE_ERROR);

@@ -295,3 +295,80 @@ fn compare_names_what_it_cannot_read() {
         assert!(stderr(&out).contains("broken.wav"), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn check_compares_with_references_in_text_json_and_the_report() {
+    let dir = tempdir();
+    let refs = references(dir.path());
+    let mut muddy_mix = mixes::clean_mix(RATE, SECONDS, 1);
+    mixes::peaking_eq(&mut muddy_mix, RATE, 300.0, 10.0, 1.0);
+    mixes::normalise_peak(&mut muddy_mix, -4.7);
+    let muddy = dir.path().join("muddy.wav");
+    write_mix(&muddy, &muddy_mix);
+    let broken = dir.path().join("broken.wav");
+    std::fs::write(&broken, b"RIFF....WAVEjunk").unwrap_or_else(|e| panic!("{e}"));
+
+    // The same regions and notes as `compare`; a broken reference is named and left out.
+    let out = preflight(&[
+        "check",
+        "--json",
+        "--reference",
+        s(&refs),
+        "--reference",
+        s(&broken),
+        s(&muddy),
+    ]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("broken.wav") && err.contains("left out"),
+        "{err}"
+    );
+    let checked = json(&out);
+    let (compared, code, err) = compare_json(&[s(&muddy), s(&refs)]);
+    assert_eq!(code, 0, "{err}");
+    let against = &checked["references"];
+    assert_eq!(against["references"], compared["references"]);
+    assert_eq!(against["regions"], compared["regions"]);
+    assert!(region_difference(against, "low_end") >= 4.0, "{against:#}");
+    let notes = against["notes"].to_string();
+    assert!(notes.contains("heavier low-mid (mud)"), "{notes}");
+    // It informs: the verdict and the findings are those of a check without references.
+    let plain = json(&preflight(&["check", "--json", s(&muddy)]));
+    assert_eq!(checked["findings"], plain["findings"]);
+    assert_eq!(checked["verdict"], plain["verdict"]);
+    assert!(plain.get("references").is_none(), "{plain:#}");
+
+    // The text and the HTML report say it too.
+    let reports = dir.path().join("reports");
+    let out = preflight(&[
+        "check",
+        "--reference",
+        s(&refs),
+        "--report",
+        s(&reports),
+        s(&muddy),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Against 4 references (loudness-matched)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("200-500 Hz: your mix has a heavier low-mid"),
+        "{text}"
+    );
+    let page =
+        std::fs::read_to_string(reports.join("muddy.html")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(page.contains("<section id=\"references\">"));
+    assert!(page.contains("ref2.wav") && page.contains("heavier low-mid"));
+
+    // Only unreadable references: exit 2 and nothing judged.
+    let out = preflight(&["check", "--json", "--reference", s(&broken), s(&muddy)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("no reference could be read"),
+        "{}",
+        stderr(&out)
+    );
+}
