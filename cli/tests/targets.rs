@@ -38,6 +38,16 @@ fn references(dir: &Path) -> PathBuf {
     refs
 }
 
+/// A clean mix (seed 1) with 10 dB more at 300 Hz than the references, as `muddy.wav`.
+fn muddy_mix(dir: &Path) -> PathBuf {
+    let mut mix = mixes::clean_mix(RATE, SECONDS, 1);
+    mixes::peaking_eq(&mut mix, RATE, 300.0, 10.0, 1.0);
+    mixes::normalise_peak(&mut mix, -4.7);
+    let path = dir.join("muddy.wav");
+    write_mix(&path, &mix);
+    path
+}
+
 fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["findings"]
         .as_array()
@@ -74,11 +84,7 @@ fn a_target_built_from_references_judges_a_mix_against_them() {
     // A mix like the references passes; one with 10 dB more at 300 Hz is muddy against them.
     let clean = dir.path().join("clean.wav");
     write_mix(&clean, &mixes::clean_mix(RATE, SECONDS, 1));
-    let mut muddy_mix = mixes::clean_mix(RATE, SECONDS, 1);
-    mixes::peaking_eq(&mut muddy_mix, RATE, 300.0, 10.0, 1.0);
-    mixes::normalise_peak(&mut muddy_mix, -4.7);
-    let muddy = dir.path().join("muddy.wav");
-    write_mix(&muddy, &muddy_mix);
+    let muddy = muddy_mix(dir.path());
 
     let out = preflight(&[
         "check",
@@ -213,11 +219,7 @@ fn compare_finds_what_differs_from_the_references_loudness_matched() {
     let refs = references(dir.path());
 
     // 10 dB more at 300 Hz than the references: the low-mid is heavier, the rest matches.
-    let mut muddy_mix = mixes::clean_mix(RATE, SECONDS, 1);
-    mixes::peaking_eq(&mut muddy_mix, RATE, 300.0, 10.0, 1.0);
-    mixes::normalise_peak(&mut muddy_mix, -4.7);
-    let muddy = dir.path().join("muddy.wav");
-    write_mix(&muddy, &muddy_mix);
+    let muddy = muddy_mix(dir.path());
     let (report, code, err) = compare_json(&[s(&muddy), s(&refs)]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(report["references"].as_array().map(Vec::len), Some(4));
@@ -300,11 +302,7 @@ fn compare_names_what_it_cannot_read() {
 fn check_compares_with_references_in_text_json_and_the_report() {
     let dir = tempdir();
     let refs = references(dir.path());
-    let mut muddy_mix = mixes::clean_mix(RATE, SECONDS, 1);
-    mixes::peaking_eq(&mut muddy_mix, RATE, 300.0, 10.0, 1.0);
-    mixes::normalise_peak(&mut muddy_mix, -4.7);
-    let muddy = dir.path().join("muddy.wav");
-    write_mix(&muddy, &muddy_mix);
+    let muddy = muddy_mix(dir.path());
     let broken = dir.path().join("broken.wav");
     std::fs::write(&broken, b"RIFF....WAVEjunk").unwrap_or_else(|e| panic!("{e}"));
 
