@@ -152,17 +152,25 @@ pub fn region_label(id: &str) -> String {
         .map_or_else(String::new, |g| g.label())
 }
 
-/// A mix's balance against measured references (`(path, balance)` pairs); `None` without any.
-pub fn balance(mix: &Tonal, references: &[(String, Tonal)]) -> Option<BalanceReport> {
-    if references.is_empty() {
-        return None;
-    }
-    let tonal: Vec<Tonal> = references.iter().map(|(_, t)| *t).collect();
-    let differences = region_differences(mix, &tonal);
-    Some(BalanceReport {
-        references: references.iter().map(|(p, _)| p.clone()).collect(),
+/// The regions and their notes for a mix against references named `names`, balances `tonal`.
+fn balance_of(mix: &Tonal, names: Vec<String>, tonal: &[Tonal]) -> BalanceReport {
+    let differences = region_differences(mix, tonal);
+    BalanceReport {
+        references: names,
         regions: regions_of(&differences),
         notes: differences.iter().filter_map(|d| d.note()).collect(),
+    }
+}
+
+/// A mix's balance against measured references (`(path, balance)` pairs); `None` without any.
+pub fn balance(mix: &Tonal, references: &[(String, Tonal)]) -> Option<BalanceReport> {
+    (!references.is_empty()).then(|| {
+        let tonal: Vec<Tonal> = references.iter().map(|(_, t)| *t).collect();
+        balance_of(
+            mix,
+            references.iter().map(|(p, _)| p.clone()).collect(),
+            &tonal,
+        )
     })
 }
 
@@ -183,9 +191,15 @@ pub fn compare(mix: &Analysis, references: &[Analysis]) -> CompareReport {
         })
         .collect();
 
-    let differences = region_differences(&m.tonal, &tonal);
-    let mut notes: Vec<String> = differences.iter().filter_map(|d| d.note()).collect();
-    let regions = regions_of(&differences);
+    let BalanceReport {
+        references: names,
+        regions,
+        mut notes,
+    } = balance_of(
+        &m.tonal,
+        references.iter().map(|a| a.report.file.clone()).collect(),
+        &tonal,
+    );
 
     let figures: Vec<FigureDifference> = FIGURES
         .iter()
@@ -229,7 +243,7 @@ pub fn compare(mix: &Analysis, references: &[Analysis]) -> CompareReport {
 
     CompareReport {
         mix: mix.report.file.clone(),
-        references: references.iter().map(|a| a.report.file.clone()).collect(),
+        references: names,
         regions,
         bands,
         figures,

@@ -43,6 +43,16 @@ pub struct ReferenceTrack {
     pub state: ReferenceState,
 }
 
+impl ReferenceTrack {
+    /// Its balance, once measured.
+    pub fn measured(&self) -> Option<&Tonal> {
+        match &self.state {
+            ReferenceState::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 /// Where a reference track's analysis stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReferenceState {

@@ -13,7 +13,7 @@ use preflight_dsp::readiness::{
 use preflight_dsp::SCOPE_POINTS;
 use preflight_dsp::{max_level, NumberedEvent, Snapshot, BAND_COUNT, MAX_CHANNELS};
 
-use crate::actions::{Actions, ExportStatus, ReferenceState, ReferenceTrack};
+use crate::actions::{Actions, ExportStatus, ReferenceTrack};
 
 /// Snapshots a second the views are designed for. Hosts publish at most this often; the history
 /// and the bar fall rate are scaled by it.
@@ -450,10 +450,7 @@ impl Model {
     pub fn measured_references(&self) -> Vec<Tonal> {
         self.references
             .iter()
-            .filter_map(|r| match &r.state {
-                ReferenceState::Ready(t) => Some(**t),
-                _ => None,
-            })
+            .filter_map(|r| r.measured().copied())
             .collect()
     }
 

@@ -17,7 +17,7 @@ use nice_plug::editor::{Editor, HostMethods, ParentWindowHandle, ResizeHint, Spa
 use nice_plug_egui::{
     create_egui_editor, EguiEditorHandle, EguiNiceSettings, Frame, NiceEguiApp, RepaintNotifier,
 };
-use preflight_gui::{Actions, ExportStatus, Model, ReferenceState, IDLE_AFTER};
+use preflight_gui::{Actions, ExportStatus, Model, IDLE_AFTER};
 
 use crate::editor_state::{MIN_SIZE, ZOOM_RANGE};
 use crate::export::{default_folder, export_session, ExportTarget};
@@ -213,10 +213,7 @@ impl App {
                 .model
                 .references()
                 .iter()
-                .filter_map(|r| match &r.state {
-                    ReferenceState::Ready(t) => Some((r.path.clone(), **t)),
-                    _ => None,
-                })
+                .filter_map(|r| Some((r.path.clone(), *r.measured()?)))
                 .collect(),
         };
         let (shared, export, folder) = (
