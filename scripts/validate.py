@@ -111,20 +111,20 @@ DEFECTS = [
     Defect(
         "limiter6",
         "brickwall limiter at -1 dBFS driven 6 dB (alimiter, 5 ms attack, 50 ms release)",
-        ("limiting", "dynamics"),
+        ("limiting", "dynamics", "micro_dynamics"),
         filters="volume=10dB,alimiter=limit=0.891:level=disabled",
     ),
     Defect(
         "limiter9",
         "brickwall limiter at -1 dBFS driven 9 dB (alimiter, 5 ms attack, 50 ms release)",
-        ("limiting", "dynamics"),
+        ("limiting", "dynamics", "micro_dynamics"),
         filters="volume=13dB,alimiter=limit=0.891:level=disabled",
     ),
     Defect(
         "squashed",
         "bus compressor 20:1, peak-sensing, 1 ms attack, 100 ms release, threshold 15 dB under "
         "the peak, make-up back to -5 dBTP (acompressor)",
-        ("limiting", "dynamics"),
+        ("limiting", "dynamics", "micro_dynamics"),
         filters="acompressor=threshold=-20dB:ratio=20:attack=1:release=100:detection=peak",
         renormalise=True,
     ),
@@ -326,7 +326,14 @@ def auc(positives: list[float], negatives: list[float]) -> float:
 
 def separation(results: Results, d: Defect) -> str:
     """For a spectral defect: the AUC of its check's cross-validated level, defect versions
-    against every clean track (productions and masters); the sign follows the defect."""
+    against every clean track (productions and masters); the sign follows the defect. For the
+    squashing: the AUC of the micro-dynamics figure (lower is more squashed) against the clean
+    productions (it is judged in the mix profile only)."""
+    if d.id == "squashed":
+        check = "micro_dynamics"
+        pos = [-v for e in results.defects.get(d.id, {}).values() if (v := value(e["builtin"], check)) is not None]
+        neg = [-v for e in results.clean.values() if (v := value(e["builtin"], check)) is not None]
+        return f"{auc(pos, neg):.2f}" if pos and neg else "-"
     if len(d.expect) != 1 or d.expect[0] not in SPECTRAL:
         return ""
     check = d.expect[0]
@@ -368,7 +375,9 @@ def table(results: Results) -> str:
         k1 = sum(flagged(r, (c,)) for r in results.clean.values())
         k2 = sum(flagged(r, (c,)) for r in results.masters.values())
         name = f"{c} (cross-validated)" if c in SPECTRAL else c
-        lines.append(f"| {name} | {pct(k1, len(results.clean))} | {pct(k2, len(results.masters))} |")
+        judged = any(f["id"] == c for e in results.masters.values() for f in e["builtin"]["findings"])
+        masters = pct(k2, len(results.masters)) if judged else "(mix profile only)"
+        lines.append(f"| {name} | {pct(k1, len(results.clean))} | {masters} |")
     lines += ["", "| set | ready | not ready | insufficient |", "|---|---|---|---|"]
     for name, group in (("clean productions (mix)", results.clean), ("masters (master)", results.masters)):
         v = [e["builtin"]["verdict"] for e in group.values()]

@@ -20,12 +20,13 @@ struct Track {
 }
 
 /// (id, label, unit, decimals) of the figures compared.
-const FIGURES: [(&str, &str, &str, i32); 8] = [
+const FIGURES: [(&str, &str, &str, i32); 9] = [
     ("integrated_lufs", "Integrated", "LUFS", DB_DECIMALS),
     ("loudness_range_lu", "Loudness range", "LU", DB_DECIMALS),
     ("plr_db", "PLR", "dB", DB_DECIMALS),
     ("psr_db", "PSR (loudest 3 s)", "dB", DB_DECIMALS),
     ("crest_factor_db", "Crest factor", "dB", DB_DECIMALS),
+    ("micro_dynamics_db", "Micro-dynamics", "dB", DB_DECIMALS),
     ("correlation", "Correlation", "", RATIO_DECIMALS),
     ("low_band_correlation", "Low-band corr.", "", RATIO_DECIMALS),
     ("side_db", "Side vs mid", "dB", DB_DECIMALS),
@@ -46,6 +47,7 @@ impl Track {
                 r.plr_db,
                 psr,
                 a.crest_factor_db,
+                r.micro_dynamics_db,
                 r.correlation,
                 r.low_band_correlation,
                 a.mid_side_ratio_db.map(|m| -m),
@@ -237,6 +239,20 @@ pub fn compare(mix: &Analysis, references: &[Analysis]) -> CompareReport {
                 "more dynamic, or less limited"
             } else {
                 "more compressed or limited"
+            }
+        ));
+    }
+    // A fast bus compressor takes a production's 50 ms spread down by 2 to 6 dB
+    // (docs/VALIDATION.md); 1.5 dB is a clear part of that.
+    if let Some(d) = diff_of("micro_dynamics_db").filter(|d| d.abs() >= 1.5) {
+        notes.push(format!(
+            "micro-dynamics {:.1} dB {} than the references: {}",
+            d.abs(),
+            if d > 0.0 { "wider" } else { "narrower" },
+            if d > 0.0 {
+                "the beats stand further out of the mix"
+            } else {
+                "the loud passages are more squashed"
             }
         ));
     }

@@ -686,6 +686,7 @@ fn format_table(analysis: &Analysis) -> String {
         ("Loudness range", cell(r.loudness_range_lu, "LU")),
         ("True peak", cell(r.true_peak_dbtp, "dBTP")),
         ("PLR", cell(r.plr_db, "dB")),
+        ("Micro-dynamics", cell(r.micro_dynamics_db, "dB")),
         ("Clipped samples", r.clipped_samples.to_string()),
     ];
     let mut out = String::from("<table>");

@@ -44,13 +44,13 @@ enum Command {
         Each file is decoded and measured in one streaming pass: integrated loudness (LUFS), \
         loudness range (LU; needs about 60 s of audio to be meaningful), maximum momentary and \
         short-term loudness, true peak and sample peak (overall and per channel), peak-to-loudness \
-        ratio, clipped samples, stereo correlation (broadband and below ~150 Hz), L/R balance, \
+        ratio, micro-dynamics (the spread of the loud 50 ms blocks' loudness), clipped samples, stereo correlation (broadband and below ~150 Hz), L/R balance, \
         DC offset per channel, non-finite samples and the long-term spectrum in 1/6-octave \
         bands (JSON only).\n\n\
         JSON keys: file, sample_rate_hz, channels, duration_s, format {codec, bits_per_sample, \
         float}, integrated_lufs, loudness_range_lu, max_momentary_lufs, max_short_term_lufs, \
         true_peak_dbtp, true_peak_per_channel_dbtp, sample_peak_dbfs, \
-        sample_peak_per_channel_dbfs, plr_db, clipped_samples, correlation, \
+        sample_peak_per_channel_dbfs, plr_db, micro_dynamics_db, clipped_samples, correlation, \
         low_band_correlation, balance_db, dc_offset_per_channel_dbfs, non_finite_samples, \
         spectrum_bands [{hz, db}], events [{kind, start_s, end_s, count, value}], \
         events_dropped.\n\n\

@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+use preflight_dsp::readiness::micro_dynamics_db;
 use preflight_dsp::{clock, ChannelLayout, Event, EventKind, SpectrumBand, Summary};
 use serde::{Deserialize, Serialize};
 
@@ -180,6 +181,10 @@ pub struct AnalysisReport {
     pub sample_peak_per_channel_dbfs: Vec<Option<f64>>,
     /// Peak-to-loudness ratio: true peak minus integrated loudness.
     pub plr_db: Option<f64>,
+    /// Micro-dynamics: the 95th minus the 50th percentile of the loudness of the loud 50 ms
+    /// blocks (dB); low when a bus compressor squashes the mix.
+    #[serde(default)]
+    pub micro_dynamics_db: Option<f64>,
     /// Samples at or beyond full scale, all channels.
     pub clipped_samples: u64,
     /// Whole-file stereo correlation (+1 mono, 0 uncorrelated, -1 inverted).
@@ -223,6 +228,7 @@ impl AnalysisReport {
             sample_peak_dbfs: db(summary.readiness.sample_peak_dbfs),
             sample_peak_per_channel_dbfs: db_vec(&summary.sample_peak_per_channel_dbfs),
             plr_db: db(summary.plr_db),
+            micro_dynamics_db: db(micro_dynamics_db(&summary.readiness)),
             clipped_samples: summary.readiness.clipped_samples,
             correlation: ratio(summary.correlation),
             low_band_correlation: ratio(summary.readiness.low_band_correlation),
@@ -268,6 +274,7 @@ impl AnalysisReport {
                 ),
             ),
             ("PLR", stat(self.plr_db, "dB", false)),
+            ("Micro-dynamics", stat(self.micro_dynamics_db, "dB", false)),
             ("Clipped samples", self.clipped_samples.to_string()),
         ];
         if self.channels >= 2 {
@@ -472,6 +479,7 @@ mod tests {
             sample_peak_dbfs: Some(-1.0),
             sample_peak_per_channel_dbfs: vec![Some(-1.0), None],
             plr_db: Some(13.4),
+            micro_dynamics_db: Some(6.2),
             clipped_samples: 0,
             correlation: Some(0.82),
             low_band_correlation: None,

@@ -12,7 +12,7 @@ use support::{aiff, analyze_json, fingerprint, flac, json, preflight, stderr, st
 const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
 
 /// The documented top-level JSON keys, in order.
-const KEYS: [&str; 23] = [
+const KEYS: [&str; 24] = [
     "file",
     "sample_rate_hz",
     "channels",
@@ -27,6 +27,7 @@ const KEYS: [&str; 23] = [
     "sample_peak_dbfs",
     "sample_peak_per_channel_dbfs",
     "plr_db",
+    "micro_dynamics_db",
     "clipped_samples",
     "correlation",
     "low_band_correlation",
@@ -252,6 +253,7 @@ fn digital_silence_gives_null_not_minus_infinity() {
         "true_peak_dbtp",
         "sample_peak_dbfs",
         "plr_db",
+        "micro_dynamics_db",
         "correlation",
     ] {
         assert!(

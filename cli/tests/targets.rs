@@ -248,6 +248,7 @@ fn compare_finds_what_differs_from_the_references_loudness_matched() {
             "plr_db",
             "psr_db",
             "crest_factor_db",
+            "micro_dynamics_db",
             "correlation",
             "low_band_correlation",
             "side_db"
@@ -270,6 +271,30 @@ fn compare_finds_what_differs_from_the_references_loudness_matched() {
     assert!(
         report["notes"].to_string().contains("6.0 LU quieter"),
         "{report:#}"
+    );
+    // Micro-dynamics are relative to the track's own loudness: gain does not move them.
+    let micro = figure_difference(&report, "micro_dynamics_db");
+    assert!(micro.abs() <= 0.25, "{micro}");
+}
+
+#[test]
+fn compare_says_when_the_mix_is_more_squashed_than_the_references() {
+    let dir = tempdir();
+    let refs = references(dir.path());
+    // Driven 10 dB into a brickwall at -1 dBFS: the beats no longer stand out.
+    let mut squashed_mix = mixes::clean_mix(RATE, SECONDS, 1);
+    mixes::gain(&mut squashed_mix, 10.0);
+    mixes::brickwall_limit(&mut squashed_mix, RATE, -1.0, 50.0);
+    let squashed = dir.path().join("squashed.wav");
+    write_mix(&squashed, &squashed_mix);
+    let (report, code, err) = compare_json(&[s(&squashed), s(&refs)]);
+    assert_eq!(code, 0, "{err}");
+    let micro = figure_difference(&report, "micro_dynamics_db");
+    assert!(micro <= -1.5, "{micro}");
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("narrower than the references: the loud passages are more squashed"),
+        "{notes}"
     );
 }
 

@@ -25,6 +25,15 @@ pub const PEAK_HIST_MIN_DBTP: f64 = -30.0;
 /// Width of a peak-histogram bin (dB).
 pub const PEAK_BIN_DB: f64 = 0.1;
 
+/// Length of the blocks of the block-loudness histogram, in 10 ms sub-blocks (50 ms).
+pub const SHORT_BLOCK_SUBBLOCKS: u64 = 5;
+/// Bins of the block-loudness histogram: 0.25 dB from -70 to +10 LUFS.
+pub const BLOCK_BINS: usize = 320;
+/// Lowest level of the block-loudness histogram (LUFS): the absolute gate of BS.1770.
+pub const BLOCK_HIST_MIN_LUFS: f64 = -70.0;
+/// Width of a block-loudness-histogram bin (dB).
+pub const BLOCK_BIN_DB: f64 = 0.25;
+
 /// What the rules read, built on the audio thread (see [`crate::Meter::readiness_stats`]) or from
 /// a file's [`crate::Summary`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,6 +83,9 @@ pub struct ReadinessStats {
     pub peak_histogram: [u32; PEAK_BINS],
     /// Histogram of the max sample peak of every non-silent 100 ms window.
     pub sample_peak_histogram: [u32; PEAK_BINS],
+    /// Histogram of the K-weighted loudness of every 50 ms block above the absolute gate (two
+    /// per 100 ms hop), for micro-dynamics.
+    pub block_loudness_histogram: [u32; BLOCK_BINS],
 }
 
 impl Default for ReadinessStats {
@@ -101,6 +113,7 @@ impl Default for ReadinessStats {
             spectrum_db: [None; BAND_COUNT],
             peak_histogram: [0; PEAK_BINS],
             sample_peak_histogram: [0; PEAK_BINS],
+            block_loudness_histogram: [0; BLOCK_BINS],
         }
     }
 }

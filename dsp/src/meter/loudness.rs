@@ -5,14 +5,18 @@
 //! updated at every sub-block and summed afresh every second so rounding cannot drift; their
 //! maxima are therefore found on a 10 ms grid. At the end of each 100 ms hop the momentary window
 //! is a gating block for integrated loudness (75 % overlap) and the short-term value feeds the
-//! loudness-range histogram.
+//! loudness-range histogram. Every 50 ms (five sub-blocks, aligned with the hops) the block's
+//! loudness enters a histogram for the micro-dynamics check.
 
 use super::grid::{
     Frame, HopEnd, Stage, SubBlockEnd, GRID_PER_SECOND, HOP_SUBBLOCKS, MOMENTARY_SUBBLOCKS,
     SHORT_TERM_SUBBLOCKS,
 };
 use crate::gating::LoudnessHistogram;
-use crate::stats::ReadinessStats;
+use crate::stats::{
+    ReadinessStats, BLOCK_BINS, BLOCK_BIN_DB, BLOCK_HIST_MIN_LUFS, SHORT_BLOCK_SUBBLOCKS,
+};
+use crate::units::power_to_lufs;
 
 /// Loudness windows, their maxima, and the gating histograms.
 #[derive(Debug)]
@@ -38,6 +42,10 @@ pub struct Loudness {
     integrated_cache: Option<f64>,
     range_cache: Option<f64>,
     caches_dirty: bool,
+    /// The open 50 ms block: energy, samples, and whether all of it was measured live.
+    block: (f64, u64, bool),
+    /// Loudness of the 50 ms blocks above the absolute gate.
+    block_histogram: [u32; BLOCK_BINS],
 }
 
 impl Loudness {
@@ -60,6 +68,8 @@ impl Loudness {
             integrated_cache: None,
             range_cache: None,
             caches_dirty: false,
+            block: (0.0, 0, true),
+            block_histogram: [0; BLOCK_BINS],
         };
         l.reset();
         l
@@ -174,6 +184,8 @@ impl Stage for Loudness {
         self.integrated_cache = None;
         self.range_cache = None;
         self.caches_dirty = false;
+        self.block = (0.0, 0, true);
+        self.block_histogram = [0; BLOCK_BINS];
         self.reset_maxima();
     }
 
@@ -181,6 +193,9 @@ impl Stage for Loudness {
         self.integrated.merge(&later.integrated);
         self.range.merge(&later.range);
         self.caches_dirty = true;
+        for (a, b) in self.block_histogram.iter_mut().zip(&later.block_histogram) {
+            *a += b;
+        }
         self.max_momentary_power = self.max_momentary_power.max(later.max_momentary_power);
         self.max_short_term_power = self.max_short_term_power.max(later.max_short_term_power);
         // The live windows are those of the later part, which ends where the merged one does.
@@ -224,6 +239,7 @@ impl Stage for Loudness {
             self.max_short_term_power = self.max_short_term_power.max(self.short_term_power);
         }
         self.sub_energy = 0.0;
+        self.end_block_part(new, new_len, at);
     }
 
     fn end_hop(&mut self, at: &HopEnd) {
@@ -245,5 +261,28 @@ impl Stage for Loudness {
             self.integrated.len() as f64 * HOP_SUBBLOCKS as f64 / GRID_PER_SECOND as f64;
         stats.integrated_lufs = self.integrated_lufs();
         stats.loudness_range_lu = self.loudness_range_lu();
+        stats.block_loudness_histogram = self.block_histogram;
+    }
+}
+
+impl Loudness {
+    /// Adds a closed sub-block to the open 50 ms block, and counts the block in its histogram
+    /// when it is whole (a block that was not measured live throughout is not counted).
+    fn end_block_part(&mut self, energy: f64, len: u64, at: &SubBlockEnd) {
+        let (e, n, live) = &mut self.block;
+        *e += energy;
+        *n += len;
+        *live &= at.live;
+        if at.closed.is_multiple_of(SHORT_BLOCK_SUBBLOCKS) {
+            if *live && *n > 0 {
+                if let Some(lufs) = power_to_lufs(*e / *n as f64) {
+                    if lufs >= BLOCK_HIST_MIN_LUFS {
+                        let bin = ((lufs - BLOCK_HIST_MIN_LUFS) / BLOCK_BIN_DB) as usize;
+                        self.block_histogram[bin.min(BLOCK_BINS - 1)] += 1;
+                    }
+                }
+            }
+            self.block = (0.0, 0, true);
+        }
     }
 }

@@ -193,6 +193,10 @@ fn split_measurement_matches_a_single_pass() {
             && close(a.readiness.loud_correlation, b.readiness.loud_correlation)
     );
     assert_eq!(a.readiness.peak_histogram, b.readiness.peak_histogram);
+    assert_eq!(
+        a.readiness.block_loudness_histogram,
+        b.readiness.block_loudness_histogram
+    );
     // Events and history join at the boundary as in one pass.
     assert_eq!(
         a.events.len(),
@@ -223,6 +227,47 @@ fn split_measurement_matches_a_single_pass() {
         let (x, y) = (x.db.unwrap_or(-200.0), y.db.unwrap_or(-200.0));
         assert!((x - y).abs() < 0.5, "{x} vs {y}");
     }
+}
+
+/// The 50 ms blocks' histogram: a steady tone puts every block in one bin; a tone switched
+/// between two levels every 100 ms spreads them over the two levels, and the micro-dynamics
+/// figure reads the gap.
+#[test]
+fn block_loudness_reads_the_level_changes_within_50_ms() {
+    use crate::readiness::micro_dynamics_db;
+    let rate = 48_000;
+    let frames = rate as usize * 20;
+    let steady = sine(rate, 1000.0, db_to_amplitude(-20.0), frames);
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    m.process(&[&steady, &steady]);
+    let r = m.summary().readiness;
+    let blocks: u32 = r.block_loudness_histogram.iter().sum();
+    assert_eq!(blocks, 20 * 20, "two blocks per 100 ms hop");
+    let used = r
+        .block_loudness_histogram
+        .iter()
+        .filter(|&&c| c > 0)
+        .count();
+    assert!(used <= 2, "{used} bins for a steady tone");
+    assert!(micro_dynamics_db(&r).expect("enough blocks") <= 0.25);
+
+    // Switched every 100 ms: -20 and -32 dBFS (-17 and -29 LUFS for two channels).
+    let hop = rate as usize / 10;
+    let switched: Vec<f32> = steady
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            if (i / hop).is_multiple_of(2) {
+                x
+            } else {
+                x / 4.0
+            }
+        })
+        .collect();
+    let mut m = Meter::new(MeterConfig::new(rate, ChannelLayout::Stereo, 512)).expect("valid");
+    m.process(&[&switched, &switched]);
+    let spread = micro_dynamics_db(&m.summary().readiness).expect("enough blocks");
+    assert!((spread - 12.04).abs() <= 0.5, "{spread}");
 }
 
 #[test]

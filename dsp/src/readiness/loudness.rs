@@ -1,9 +1,77 @@
-//! Loudness checks: a mix's integrated loudness, and dynamics (peak-to-loudness ratio and
-//! loudness range).
+//! Loudness checks: a mix's integrated loudness, dynamics (peak-to-loudness ratio and loudness
+//! range) and micro-dynamics (how much the loud passages move within 50 ms).
 
 use super::thresholds::*;
 use super::{finding, Check, Finding, Profile, Severity};
-use crate::stats::ReadinessStats;
+use crate::stats::{ReadinessStats, BLOCK_BINS, BLOCK_BIN_DB, BLOCK_HIST_MIN_LUFS};
+
+/// Micro-dynamics: the 95th minus the 50th percentile of the loudness of the 50 ms blocks within
+/// [`MICRO_GATE_LU`] of the integrated loudness (dB, to the histogram's 0.25 dB). Low when a
+/// compressor holds the loud passages at one level between their transients. `None` before
+/// [`MICRO_MIN_BLOCKS`] such blocks.
+pub fn micro_dynamics_db(s: &ReadinessStats) -> Option<f64> {
+    let gate = s.integrated_lufs? + MICRO_GATE_LU;
+    let from = ((gate - BLOCK_HIST_MIN_LUFS) / BLOCK_BIN_DB)
+        .ceil()
+        .clamp(0.0, BLOCK_BINS as f64) as usize;
+    let loud = &s.block_loudness_histogram[from..];
+    let total: u64 = loud.iter().map(|&c| c as u64).sum();
+    if total < MICRO_MIN_BLOCKS {
+        return None;
+    }
+    // The bin holding the block of rank ceil(q * total), as its centre's level.
+    let percentile = |q: f64| -> f64 {
+        let rank = ((q * total as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        let bin = loud
+            .iter()
+            .position(|&c| {
+                seen += c as u64;
+                seen >= rank
+            })
+            .unwrap_or(loud.len() - 1);
+        (from + bin) as f64 * BLOCK_BIN_DB
+    };
+    Some(percentile(0.95) - percentile(0.50))
+}
+
+/// The micro-dynamics check (mix profile only: a master is meant to be dense).
+pub(super) fn micro_dynamics(s: &ReadinessStats, profile: Profile) -> Option<Finding> {
+    if profile != Profile::Mix {
+        return None;
+    }
+    let Some(spread) = micro_dynamics_db(s) else {
+        return Some(finding(
+            Check::MicroDynamics,
+            Severity::Info,
+            None,
+            Some(MICRO_DYNAMICS_WARN_DB),
+            "micro-dynamics need 10 s of loud passages".into(),
+            "",
+        ));
+    };
+    Some(if spread < MICRO_DYNAMICS_WARN_DB {
+        finding(
+            Check::MicroDynamics,
+            Severity::Warn,
+            Some(spread),
+            Some(MICRO_DYNAMICS_WARN_DB),
+            format!(
+                "the loud passages move only {spread:.1} dB within 50 ms, less than released masters: the mix is squashed"
+            ),
+            "ease off the bus compression (a lower ratio, a higher threshold or a slower attack) and leave the density to mastering",
+        )
+    } else {
+        finding(
+            Check::MicroDynamics,
+            Severity::Ok,
+            Some(spread),
+            Some(MICRO_DYNAMICS_WARN_DB),
+            format!("the loud passages move {spread:.1} dB within 50 ms"),
+            "",
+        )
+    })
+}
 
 pub(super) fn mix_loudness(s: &ReadinessStats) -> Finding {
     let Some(i) = s.integrated_lufs else {

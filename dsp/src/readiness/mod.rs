@@ -26,6 +26,7 @@ mod tests;
 mod thresholds;
 
 pub use crate::stats::{ReadinessStats, PEAK_BIN_DB, PEAK_HIST_MIN_DBTP};
+pub use loudness::micro_dynamics_db;
 pub use reference::{
     mean, mean_matched, region_differences, RegionDifference, Tonal, NOTABLE_REGION_DB,
 };
@@ -128,6 +129,8 @@ pub enum Check {
     TopEnd,
     /// Peak-to-loudness ratio and loudness range together.
     Dynamics,
+    /// Level changes of the loud passages within 50 ms: bus squashing.
+    MicroDynamics,
     /// Loudness range on its own.
     LoudnessRange,
     /// DC offset.
@@ -140,7 +143,7 @@ pub enum Check {
 
 impl Check {
     /// Every check, in the order of the README's table.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Headroom,
         Self::Clipping,
         Self::Limiting,
@@ -151,6 +154,7 @@ impl Check {
         Self::Harshness,
         Self::TopEnd,
         Self::Dynamics,
+        Self::MicroDynamics,
         Self::LoudnessRange,
         Self::DcOffset,
         Self::NonFinite,
@@ -170,6 +174,7 @@ impl Check {
             Self::Harshness => "harshness",
             Self::TopEnd => "top_end",
             Self::Dynamics => "dynamics",
+            Self::MicroDynamics => "micro_dynamics",
             Self::LoudnessRange => "loudness_range",
             Self::DcOffset => "dc_offset",
             Self::NonFinite => "non_finite",
@@ -198,6 +203,7 @@ impl Check {
             Self::Harshness => "Harshness",
             Self::TopEnd => "Top end",
             Self::Dynamics => "Dynamics",
+            Self::MicroDynamics => "Micro-dynamics",
             Self::LoudnessRange => "Loudness range",
             Self::DcOffset => "DC offset",
             Self::NonFinite => "Invalid samples",
@@ -336,6 +342,7 @@ pub fn evaluate_encoded(
     findings.push(stereo::mono_compat(stats));
     findings.extend(spectrum::spectral(stats, target, format.is_some()));
     findings.extend(loudness::dynamics(stats, profile));
+    findings.extend(loudness::micro_dynamics(stats, profile));
     findings.push(file::dc_offset(stats));
     findings.push(file::non_finite(stats));
     if let Some(f) = format {

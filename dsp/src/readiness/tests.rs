@@ -3,7 +3,7 @@
 use super::peaks::pinned_fraction;
 use super::*;
 use crate::spectrum::band_centers_hz;
-use crate::stats::PEAK_BINS;
+use crate::stats::{BLOCK_BINS, BLOCK_BIN_DB, BLOCK_HIST_MIN_LUFS, PEAK_BINS};
 
 /// A target for these tests, independent of the built-in data: every band and region within
 /// 3 dB either side of the normalised median (0 dB).
@@ -76,11 +76,23 @@ fn base() -> ReadinessStats {
             *c = 10;
         }
     }
+    // 50 ms blocks spread evenly over -30..-14 LUFS: micro-dynamics of about 7 dB.
+    set_blocks(&mut s, (-30.0, -14.0), 10);
     let centres = band_centers_hz();
     for (b, f) in s.spectrum_db.iter_mut().zip(centres) {
         *b = Some(-30.0 - 4.5 * (f / 1000.0).log2());
     }
     s
+}
+
+/// Adds `count` 50 ms blocks to every bin of the block-loudness histogram in `lufs`.
+fn set_blocks(s: &mut ReadinessStats, (lo, hi): (f64, f64), count: u32) {
+    for (i, c) in s.block_loudness_histogram.iter_mut().enumerate() {
+        let lufs = BLOCK_HIST_MIN_LUFS + i as f64 * BLOCK_BIN_DB;
+        if (lo..hi).contains(&lufs) {
+            *c += count;
+        }
+    }
 }
 
 /// The severity of finding `id`; a missing finding fails the test (a deleted rule must not
@@ -281,6 +293,45 @@ fn pinned_peaks_mean_limiting() {
     let r = evaluate(&s, Profile::Master, &platforms::PLATFORMS[0], None);
     assert_eq!(severity_of(&r, Check::Limiting), Severity::Info);
     assert!(pinned_fraction(&base()).expect("enough windows") < 0.05);
+}
+
+#[test]
+fn loud_passages_held_at_one_level_mean_squashing() {
+    let judge = |s: &ReadinessStats, profile| {
+        evaluate(s, profile, &platforms::PLATFORMS[0], None)
+            .findings
+            .into_iter()
+            .find(|f| f.id == Check::MicroDynamics)
+    };
+    let healthy = judge(&base(), Profile::Mix).expect("judged in the mix profile");
+    assert_eq!(healthy.severity, Severity::Ok);
+    let spread = healthy.value.expect("a figure");
+    assert!((spread - 7.0).abs() < 0.5, "{spread}");
+    assert!(
+        judge(&base(), Profile::Master).is_none(),
+        "a master may be dense"
+    );
+
+    // Every loud block within 2 dB: squashed.
+    let mut s = base();
+    s.block_loudness_histogram = [0; BLOCK_BINS];
+    set_blocks(&mut s, (-21.0, -19.0), 100);
+    let squashed = judge(&s, Profile::Mix).expect("judged");
+    assert_eq!(squashed.severity, Severity::Warn, "{squashed:?}");
+    assert!(squashed.value.expect("a figure") < MICRO_DYNAMICS_WARN_DB);
+    // Quiet passages (a break, a fade) more than 20 LU under the integrated loudness do not
+    // count: they would otherwise pull the median down and hide the squashing.
+    set_blocks(&mut s, (-50.0, -45.0), 100);
+    assert_eq!(
+        judge(&s, Profile::Mix).expect("judged").severity,
+        Severity::Warn
+    );
+    // Without 10 s of loud blocks there is no figure.
+    let mut short = base();
+    short.block_loudness_histogram = [0; BLOCK_BINS];
+    set_blocks(&mut short, (-21.0, -19.0), 1);
+    let f = judge(&short, Profile::Mix).expect("judged");
+    assert_eq!((f.severity, f.value), (Severity::Info, None));
 }
 
 #[test]

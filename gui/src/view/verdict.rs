@@ -358,6 +358,10 @@ pub(crate) fn measured_vs_threshold(f: &Finding) -> String {
             v.map_or_else(dash, |x| format!("PLR {x:.1} dB")),
             t.map_or_else(dash, |x| format!("{x:.1} dB")),
         ),
+        Check::MicroDynamics => (
+            v.map_or_else(dash, |x| format!("{x:.1} dB within 50 ms")),
+            t.map_or_else(dash, |x| format!("{x:.1} dB")),
+        ),
         Check::LoudnessRange if f.threshold == Some(LRA_MIN_S) => (
             v.map_or_else(dash, |x| format!("{x:.1} LU (not settled)")),
             format!("{LRA_MIN_S:.0} s of audio"),
