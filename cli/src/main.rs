@@ -44,7 +44,8 @@ enum Command {
         Each file is decoded and measured in one streaming pass: integrated loudness (LUFS), \
         loudness range (LU; needs about 60 s of audio to be meaningful), maximum momentary and \
         short-term loudness, true peak and sample peak (overall and per channel), peak-to-loudness \
-        ratio, micro-dynamics (the spread of the loud 50 ms blocks' loudness), clipped samples, stereo correlation (broadband and below ~150 Hz), L/R balance, \
+        ratio, micro-dynamics (the spread of the loud 50 ms blocks' loudness), clipped samples, \
+        stereo correlation (broadband and below ~150 Hz), L/R balance, \
         DC offset per channel, non-finite samples and the long-term spectrum in 1/6-octave \
         bands (JSON only).\n\n\
         JSON keys: file, sample_rate_hz, channels, duration_s, format {codec, bits_per_sample, \

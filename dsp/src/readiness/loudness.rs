@@ -19,7 +19,8 @@ pub fn micro_dynamics_db(s: &ReadinessStats) -> Option<f64> {
     if total < MICRO_MIN_BLOCKS {
         return None;
     }
-    // The bin holding the block of rank ceil(q * total), as its centre's level.
+    // The bin holding the block of rank ceil(q * total), as its offset from the histogram's
+    // bottom (dB): only the difference of two is used.
     let percentile = |q: f64| -> f64 {
         let rank = ((q * total as f64).ceil() as u64).max(1);
         let mut seen = 0;
