@@ -3,7 +3,15 @@
 
 use super::thresholds::*;
 use super::{finding, Check, Finding, Profile, Severity};
-use crate::stats::{ReadinessStats, BLOCK_BINS, BLOCK_BIN_DB, BLOCK_HIST_MIN_LUFS};
+use crate::stats::{
+    ReadinessStats, BLOCK_BINS, BLOCK_BIN_DB, BLOCK_HIST_MIN_LUFS, SHORT_BLOCK_SUBBLOCKS,
+};
+
+/// Seconds of loud passages [`micro_dynamics_db`] needs: [`MICRO_MIN_BLOCKS`] blocks of
+/// [`SHORT_BLOCK_SUBBLOCKS`] 10 ms sub-blocks.
+fn micro_min_seconds() -> f64 {
+    (MICRO_MIN_BLOCKS * SHORT_BLOCK_SUBBLOCKS) as f64 * 0.01
+}
 
 /// Micro-dynamics: the 95th minus the 50th percentile of the loudness of the 50 ms blocks within
 /// [`MICRO_GATE_LU`] of the integrated loudness (dB, to the histogram's 0.25 dB). Low when a
@@ -47,7 +55,10 @@ pub(super) fn micro_dynamics(s: &ReadinessStats, profile: Profile) -> Option<Fin
             Severity::Info,
             None,
             Some(MICRO_DYNAMICS_WARN_DB),
-            "micro-dynamics need 10 s of loud passages".into(),
+            format!(
+                "micro-dynamics need {:.0} s of loud passages",
+                micro_min_seconds()
+            ),
             "",
         ));
     };

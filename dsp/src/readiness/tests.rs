@@ -332,6 +332,7 @@ fn loud_passages_held_at_one_level_mean_squashing() {
     set_blocks(&mut short, (-21.0, -19.0), 1);
     let f = judge(&short, Profile::Mix).expect("judged");
     assert_eq!((f.severity, f.value), (Severity::Info, None));
+    assert!(f.message.contains("need 10 s"), "{}", f.message);
 }
 
 #[test]
